@@ -1,0 +1,122 @@
+# --8<-- [start:data]
+import numpy as np
+import torch
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+torch.manual_seed(0)
+digits = load_digits()  # 1,797 images of 8x8 pixels, shipped with scikit-learn
+images = (digits.images / 16.0).astype(np.float32)  # pixel values 0..16 -> 0..1
+x_train, x_test, y_train, y_test = train_test_split(
+    images, digits.target, test_size=0.25, random_state=0, stratify=digits.target
+)
+print("train", x_train.shape, "test", x_test.shape)
+print(f"pixel range {x_train.min():.1f} to {x_train.max():.1f}, classes {len(np.unique(y_train))}")
+# --8<-- [end:data]
+
+# --8<-- [start:layout]
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+# PyTorch wants (batch, channels, height, width): NCHW
+xt_train = torch.from_numpy(x_train).unsqueeze(1).to(device)
+xt_test = torch.from_numpy(x_test).unsqueeze(1).to(device)
+yt_train = torch.from_numpy(y_train).to(device)
+yt_test = torch.from_numpy(y_test).to(device)
+print("train images", tuple(xt_train.shape), "labels", tuple(yt_train.shape))
+# --8<-- [end:layout]
+
+# --8<-- [start:model]
+from torch import nn
+
+
+def make_model():
+    return nn.Sequential(
+        nn.Conv2d(1, 16, kernel_size=3, padding=1),  # 16 filters of 3x3 -> (N, 16, 8, 8)
+        nn.ReLU(),
+        nn.MaxPool2d(2),  # -> (N, 16, 4, 4)
+        nn.Flatten(),  # -> (N, 256)
+        nn.Linear(16 * 4 * 4, 10),  # 10 scores (logits), no softmax
+    ).to(device)
+
+
+model = make_model()
+for name, p in model.named_parameters():
+    print(f"{name:9} {str(tuple(p.shape)):15} {p.numel():5,}")
+print(f"total parameters: {sum(p.numel() for p in model.parameters()):,}")
+# --8<-- [end:model]
+
+# --8<-- [start:loss]
+logits = model(xt_train[:8])  # raw scores from the untrained model
+print("logits", tuple(logits.shape))
+ce = nn.CrossEntropyLoss()(logits, yt_train[:8])
+nll = nn.NLLLoss()(torch.log_softmax(logits, dim=1), yt_train[:8])
+print(f"CrossEntropyLoss(logits)          {ce.item():.4f}")
+print(f"NLLLoss(log_softmax(logits))      {nll.item():.4f}")
+# --8<-- [end:loss]
+
+# --8<-- [start:train]
+from torch.utils.data import DataLoader, TensorDataset
+
+
+def train(model, loss_fn, epochs=5):
+    loader = DataLoader(TensorDataset(xt_train, yt_train), batch_size=32, shuffle=True,
+                        generator=torch.Generator().manual_seed(0))
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    losses = []
+    for epoch in range(epochs):
+        model.train()
+        total = 0.0
+        for xb, yb in loader:
+            loss = loss_fn(model(xb), yb)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(yb)
+        losses.append(total / len(xt_train))
+    return losses
+
+
+losses = train(model, nn.CrossEntropyLoss())
+print("loss per epoch:", " ".join(f"{v:.2f}" for v in losses))
+# --8<-- [end:train]
+
+# --8<-- [start:evaluate]
+model.eval()
+with torch.no_grad():
+    predicted = model(xt_test).argmax(dim=1).cpu().numpy()
+print(f"test accuracy: {(predicted == y_test).mean():.2f}")
+# --8<-- [end:evaluate]
+
+# --8<-- [start:confusion]
+from sklearn.metrics import confusion_matrix
+
+cm = confusion_matrix(y_test, predicted)
+per_class = cm.diagonal() / cm.sum(axis=1)
+print("per-class accuracy:", " ".join(f"{d}:{a:.2f}" for d, a in enumerate(per_class)))
+off = cm - np.diag(cm.diagonal())
+true, pred = np.unravel_index(off.argmax(), off.shape)
+print(f"most confused: {off[true, pred]} test images of {true} predicted as {pred}")
+# --8<-- [end:confusion]
+
+# --8<-- [start:mistake]
+class SoftmaxThenCE(nn.Module):
+    """The bug: softmax the scores, then hand them to CrossEntropyLoss (softmax twice)."""
+
+    def forward(self, logits, target):
+        return nn.functional.cross_entropy(torch.softmax(logits, dim=1), target)
+
+
+torch.manual_seed(0)
+bad_losses = train(make_model(), SoftmaxThenCE())
+print("correct loss per epoch:", " ".join(f"{v:.2f}" for v in losses))
+print("softmax first:         ", " ".join(f"{v:.2f}" for v in bad_losses))
+best = nn.functional.cross_entropy(torch.softmax(torch.tensor([[1.0] + [0.0] * 9]), dim=1),
+                                   torch.tensor([0]))
+print(f"lowest loss possible with softmax first: {best.item():.4f}")
+# --8<-- [end:mistake]
+
+# --8<-- [start:predict]
+with torch.no_grad():
+    probs = torch.softmax(model(xt_test[:3]), dim=1).cpu()
+for p, label in zip(probs, y_test[:3]):
+    print(f"true {label}  predicted {int(p.argmax())}  probability {float(p.max()):.2f}  sum {float(p.sum()):.2f}")
+# --8<-- [end:predict]

@@ -1,0 +1,116 @@
+"""Checks a page must pass before it runs: fences, tabs, and snippet files shown whole and in order."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pytest_codeblocks import extract_from_buffer
+
+from .page import FRAMEWORKS, ROOT, SECTION_MARKER, Page, parse_skip, relative
+from .tabs import tab_sets
+
+SNIPPETS = ROOT / "snippets"
+SHELL_FENCES = {"sh", "bash", "shell", "zsh"}
+
+
+@dataclass
+class Problem:
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{relative(self.path)}:{self.line}: {self.message}"
+
+
+def fence_problems(page: Path) -> list[Problem]:
+    """Python or shell fences that pytest-codeblocks would run differently from what the page means."""
+    problems = []
+    text = page.read_text()
+    for block in extract_from_buffer(io.StringIO(text)):
+        syntax = (block.syntax or "").strip()
+        language = syntax.split()[0].lstrip(".{").rstrip("}") if syntax else ""
+        skipped = any(parse_skip(mark, page, block.lineno)[1] is None for mark in block.marks)
+        if syntax == "python" or skipped:
+            continue
+        if language in {"py", "python", "python3", "py3", "pycon", "ipython"}:
+            problems.append(Problem(page, block.lineno, f"fence '```{syntax}' is not run: write a bare ```python fence, "
+                                    'or put <!--pytest.mark.skip(reason="...")--> on the line before it'))
+        elif language in SHELL_FENCES:
+            problems.append(Problem(page, block.lineno, f"fence '```{syntax}' would be executed by pytest-codeblocks: "
+                                    "show commands in a ```console fence"))
+    for number, line in enumerate(text.splitlines(), 1):
+        if re.match(r"^\s*~{3,}\s*\S*py", line):
+            problems.append(Problem(page, number, "Python in a ~~~ fence is not run: use a ```python fence"))
+    return problems
+
+
+def tab_problems(page: Page) -> list[Problem]:
+    problems = []
+    for tab_set in tab_sets(page.tabs):
+        labels = [tab.label for tab in tab_set]
+        for tab in tab_set:
+            if tab.label not in FRAMEWORKS:
+                problems.append(Problem(page.path, tab.line, f'tab label "{tab.label}": tabs are labelled exactly "PyTorch" or "TensorFlow"'))
+        if labels != list(FRAMEWORKS) and all(label in FRAMEWORKS for label in labels):
+            missing = [f for f in FRAMEWORKS if f not in labels]
+            if missing:
+                message = f'"{labels[0]}" tab without its "{missing[0]}" partner in the same tab set'
+            else:
+                message = f"tab set {labels}: write one PyTorch tab, then one TensorFlow tab"
+            problems.append(Problem(page.path, tab_set[0].line, message))
+    return problems
+
+
+def snippet_sections(path: Path) -> tuple[list[str], list[Problem]]:
+    """The sections of a snippet file in order, and any line of code that sits outside every section."""
+    sections, problems, current = [], [], None
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        marker = SECTION_MARKER.search(line)
+        if marker and marker["kind"] == "start":
+            if current:
+                problems.append(Problem(path, number, f"section '{marker['name']}' starts inside section '{current}': sections do not nest"))
+            current = marker["name"]
+            sections.append(current)
+        elif marker:
+            if marker["name"] != current:
+                problems.append(Problem(path, number, f"end of section '{marker['name']}' without its start"))
+            current = None
+        elif current is None and line.strip():
+            problems.append(Problem(path, number, "code outside every section: no page shows it, so the page program would differ from the file"))
+    if current:
+        problems.append(Problem(path, number, f"section '{current}' is never ended"))
+    return sections, problems
+
+
+def coverage_problems(page: Page) -> list[Problem]:
+    """Each snippet file this page includes must be shown completely, once, in file order."""
+    problems = []
+    shown: dict[Path, list[tuple[str, int]]] = {}
+    for block in page.blocks:
+        if block.include:
+            shown.setdefault(block.include.path, []).append((block.include.section, block.line))
+    for path, includes in shown.items():
+        sections, file_problems = snippet_sections(path)
+        problems += file_problems
+        names = [name for name, _ in includes]
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            lines = [line for n, line in includes if n == name]
+            problems.append(Problem(page.path, lines[1], f"section '{name}' of {relative(path)} is shown twice (also at line {lines[0]})"))
+        for name in sections:
+            if name not in names:
+                problems.append(Problem(path, 1, f"section '{name}' is not shown on {relative(page.path)}: every section is shown once"))
+        in_page_order = [n for n in dict.fromkeys(names) if n in sections]
+        if in_page_order != [n for n in sections if n in names]:
+            problems.append(Problem(page.path, includes[0][1], f"sections of {relative(path)} appear on the page in the order "
+                                    f"{in_page_order}, but the file has {sections}: the page program must be the file"))
+    return problems
+
+
+def orphan_snippet_files(pages: list[Page]) -> list[Problem]:
+    """Snippet files that no page includes."""
+    included = {b.include.path for page in pages for b in page.blocks if b.include}
+    return [Problem(path, 1, "no page includes this snippet file") for path in sorted(SNIPPETS.rglob("*.py")) if path.resolve() not in included]
