@@ -60,7 +60,8 @@ def tab_problems(page: Page) -> list[Problem]:
             if missing:
                 message = f'"{labels[0]}" tab without its "{missing[0]}" partner in the same tab set'
             else:
-                message = f"tab set {labels}: write one PyTorch tab, then one TensorFlow tab"
+                message = (f"tab set {labels}: write one PyTorch tab, then one TensorFlow tab (consecutive tabs form one set: "
+                           "put a line of prose between two pairs, or start the next pair with ===!)")
             problems.append(Problem(page.path, tab_set[0].line, message))
     return problems
 

@@ -127,10 +127,10 @@ def parse_skip(mark: str, path: Path, line: int) -> tuple[str | None, str | None
         call = ast.parse(mark, mode="eval").body
     except SyntaxError as err:
         raise PageError(path, line, f"marker <!--{mark}--> is not valid Python: {err.msg}") from None
-    name = ast.unparse(call.func) if isinstance(call, ast.Call) else ""
+    name = ast.unparse(call.func if isinstance(call, ast.Call) else call)
     if name not in ("pytest.mark.skip", "pytest.mark.skipif"):
         raise PageError(path, line, f"unknown marker <!--{mark}-->; the harness understands pytest.mark.skip and skipif")
-    keywords = {k.arg: k.value for k in call.keywords}
+    keywords = {k.arg: k.value for k in call.keywords} if isinstance(call, ast.Call) else {}
     reason = keywords.get("reason")
     if not (isinstance(reason, ast.Constant) and isinstance(reason.value, str) and reason.value.strip()):
         raise PageError(path, line, f"<!--{mark}--> needs reason=\"...\" saying why the block is not run")
@@ -221,8 +221,8 @@ def read_page(path: Path | str) -> Page:
 
     blocks = []
     for raw in raw_blocks:
-        if raw.syntax != "python":
-            continue
+        if raw.syntax != "python" and not raw.marks:
+            continue  # not run; the lint reports Python in any other fence
         fence_line = lines[raw.lineno - 1]
         tab = owner[raw.lineno - 1]
         if tab is not None and tab.label not in FRAMEWORKS:

@@ -1,0 +1,159 @@
+"""Tests of the harness itself: each bad input fails with the message a contributor needs.
+
+Each test runs pytest on a fixture page in a child process, as a contributor would (`pytest path/to/page.md`).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness.compare import NUMBER, outputs_match
+from harness.page import ROOT, read_page
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pages"
+
+
+def run_page(page: str | Path, *options: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT), str(page), *options],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+
+
+def failing(page: str, *options: str) -> str:
+    result = run_page(FIXTURES / page, *options)
+    assert result.returncode != 0, f"{page} passed but should fail:\n{result.stdout}"
+    return result.stdout
+
+
+def test_good_page_passes():
+    result = run_page(FIXTURES / "good.md")
+    assert result.returncode == 0, result.stdout
+    assert "4 blocks executed on 1 page" in result.stdout
+
+
+def test_wrong_digit_in_output_names_the_output_line(tmp_path):
+    page = tmp_path / "good.md"
+    page.write_text((FIXTURES / "good.md").read_text().replace("area: 12.5664", "area: 12.5665", 1))
+    out = run_page(page).stdout
+    assert "good.md:41: the output shown differs from what the block at line 35 printed [PyTorch]" in out
+    assert "-area: 12.5665" in out and "+area: 12.5664" in out
+
+
+def test_failing_block_names_page_and_snippet_lines_and_stops_its_program():
+    out = failing("failing_block.md", "-rs")
+    assert "failing_block.md:19 [PyTorch]: the block raised an exception" in out
+    assert "RuntimeError: broken on purpose" in out
+    assert "Traceback (most recent call last)" in out and "failing_block.md\", line 21, in <module>" in out
+    assert "not run: the block at tests/fixtures/pages/failing_block.md:19 failed before it" in out
+    assert "5 executed, 1 failed, 1 not run after a failure" in out  # the TensorFlow program still ran whole
+
+
+def test_exception_in_snippet_names_the_snippet_file_line(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text('# Page\n\n```python\n--8<-- "tests/fixtures/snippets/raises.py:one"\n```\n')
+    out = run_page(page).stdout
+    assert "page.md:3 (tests/fixtures/snippets/raises.py:2, section 'one')" in out
+    assert f'File "{ROOT}/tests/fixtures/snippets/raises.py", line 3, in <module>' in out
+
+
+def test_unpaired_tab():
+    out = failing("unpaired_tab.md")
+    assert 'unpaired_tab.md:3: "PyTorch" tab without its "TensorFlow" partner' in out
+    assert 'unpaired_tab.md:11: "TensorFlow" tab without its "PyTorch" partner' in out
+
+
+def test_tab_label_other_than_the_frameworks():
+    assert 'bad_label.md:9: tab label "Keras"' in failing("bad_label.md")
+
+
+@pytest.mark.parametrize("page, fence, line", [("py_fence.md", "py", 3), ("titled_fence.md", 'python title="example.py"', 3)])
+def test_python_fence_that_would_not_run(page, fence, line):
+    assert f"{page}:{line}: fence '```{fence}' is not run" in failing(page)
+
+
+def test_skipped_fence_with_reason_is_allowed_and_reported():
+    result = run_page(FIXTURES / "skipped_fence.md", "-rs")
+    assert result.returncode == 0, result.stdout
+    assert "shows an interactive session" in result.stdout
+
+
+def test_skip_needs_a_reason():
+    assert 'skip_without_reason.md:3: <!--pytest.mark.skip--> needs reason="..."' in failing("skip_without_reason.md")
+
+
+def test_missing_section():
+    out = failing("missing_section.md")
+    assert "missing_section.md:3: include 'tests/fixtures/snippets/sections.py:nope'" in out
+    assert "Snippet section 'nope' could not be located" in out
+
+
+def test_missing_file():
+    out = failing("missing_file.md")
+    assert "missing_file.md:3: include 'tests/fixtures/snippets/no_such_file.py:first'" in out
+
+
+def test_hanging_block_times_out_and_names_the_block():
+    out = failing("hanging_block.md", "--program-timeout", "3")
+    assert "hanging_block.md:7 [PyTorch]: timed out after 3 s" in out
+    assert "1 not run after a failure" in out
+
+
+def test_unknown_marker():
+    assert "unknown_marker.md:7: unknown marker <!--pytest-codeblocks:cont--> (not needed" in failing("unknown_marker.md")
+
+
+def test_printed_output_must_be_shown():
+    assert "the block printed output that the page does not show" in failing("output_not_shown.md")
+
+
+def test_same_output_marker_checks_both_tabs():
+    out = failing("same_output_differs.md")
+    assert "same_output_differs.md:3: the two tabs are marked as printing the same thing, but they differ" in out
+
+
+def test_code_outside_sections_is_reported():
+    assert "orphan_code.py:1: code outside every section" in failing("orphan_code.md")
+
+
+def test_sections_shown_out_of_order():
+    assert "out_of_order.md:3: sections of tests/fixtures/snippets/sections.py appear on the page in the order" in failing("out_of_order.md")
+
+
+def test_program_runs_as_a_script_so_autograph_reads_the_source():
+    result = run_page(FIXTURES / "script_like.md")
+    assert result.returncode == 0, result.stdout
+
+
+def test_update_outputs_writes_what_ran(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text((FIXTURES / "output_not_shown.md").read_text())
+    assert run_page(page, "--update-outputs").returncode == 0
+    assert "    " not in page.read_text() and "a line the page does not show\n```" in page.read_text()
+    assert run_page(page).returncode == 0
+    page.write_text(page.read_text().replace('print("a line the page does not show")', "pass"))
+    assert run_page(page, "--update-outputs").returncode == 0
+    assert "expected-output" not in page.read_text()
+
+
+def shown_outputs():
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        for block in read_page(page).blocks:
+            if block.expected:
+                yield pytest.param(block.expected, id=f"{page.name}:{block.expected_line}")
+
+
+@pytest.mark.parametrize("shown", list(shown_outputs()))
+def test_changing_any_digit_of_a_shown_output_breaks_the_match(shown):
+    """Every digit on every page counts: a change of any one of them no longer matches what ran."""
+    for match in NUMBER.finditer(shown):
+        for offset, char in enumerate(match.group()):
+            if char.isdigit():
+                where = match.start() + offset
+                changed = shown[:where] + str((int(char) + 1) % 10) + shown[where + 1 :]
+                assert not outputs_match(changed, shown), f"changing digit {where} of {shown!r} went unnoticed"
