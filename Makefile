@@ -3,20 +3,21 @@
 SHELL := /bin/bash
 VENV := .venv
 PYTHON := $(VENV)/bin/python
-READY := $(VENV)/.ready
+KIND ?= cpu
+READY := $(VENV)/.ready-$(KIND)
+PIP := $(PYTHON) -m pip install --quiet --disable-pip-version-check
 PAGE ?= docs
 export TF_ENABLE_ONEDNN_OPTS := 0
 export TF_CPP_MIN_LOG_LEVEL := 1
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve test check outputs build clean
+.PHONY: serve test test-gpu check outputs build publish clean
 
 $(READY): pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check "$$(python3 -c 'import tomllib; d = tomllib.load(open("pyproject.toml", "rb")); print(next(x for x in d["project"]["dependencies"] if x.startswith("torch==")))')"
-	python3 -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > $(VENV)/requirements.txt
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r $(VENV)/requirements.txt
+	$(PIP) install $$(python3 tests/requirements.py torch)
+	$(PIP) install $$(python3 tests/requirements.py $(KIND))
 	touch $(READY)
 
 serve: $(READY)  ## the site on http://127.0.0.1:8000, rebuilt when a page or snippet changes
@@ -25,6 +26,10 @@ serve: $(READY)  ## the site on http://127.0.0.1:8000, rebuilt when a page or sn
 test: $(READY)  ## everything CI checks
 	$(PYTHON) -m pytest
 	$(VENV)/bin/mkdocs build --strict --site-dir $(VENV)/site-check
+
+test-gpu:  ## the GPU runner: the same suite, failing unless a GPU is visible; GPU digits may differ slightly
+	$(MAKE) KIND=gpu $(VENV)/.ready-gpu
+	$(PYTHON) -m pytest --require-gpu --rtol 0.05 --atol 0.02
 
 check: $(READY)  ## one page: make check PAGE=docs/tensors.md
 	$(PYTHON) -m pytest $(PAGE)
@@ -35,6 +40,11 @@ outputs: $(READY)  ## rewrite output blocks from a real run, then check: make ou
 
 build: $(READY)  ## the static site in site/
 	$(VENV)/bin/mkdocs build --strict
+
+publish: $(READY)  ## a new version of the site with mike, `latest` pointing at it (PUSH=1 pushes gh-pages)
+	$(VENV)/bin/mike deploy --update-aliases --title "$$(cd tests && ../$(PYTHON) -m harness.release title)" \
+	    $(if $(PUSH),--push) "$$(cd tests && ../$(PYTHON) -m harness.release version)" latest
+	$(VENV)/bin/mike set-default $(if $(PUSH),--push) latest
 
 clean:
 	rm -rf $(VENV) site

@@ -1,16 +1,30 @@
-"""MkDocs hooks (mkdocs.yml `hooks:`): stamp every page with the framework versions its outputs were verified with.
+"""MkDocs hooks (mkdocs.yml `hooks:`).
 
-docs/verified.json is written by `make outputs` from the versions the page programs actually imported, and
-`make test` fails when the programs run with other versions, so the stamp cannot drift from what ran.
+- The footer of every page says which framework versions its outputs were verified with. docs/verified.json is
+  written by `make outputs` from the versions the page programs actually imported, and `make test` fails when the
+  programs run with other versions, so the stamp cannot drift from what ran.
+- Every page with code offers its PyTorch and its TensorFlow program as a notebook and a script (generated here,
+  from the same page model the tests run) and an "Open in Colab" link per notebook.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import posixpath
+import sys
 from pathlib import Path
 
-VERIFIED = Path(__file__).resolve().parents[2] / "docs" / "verified.json"
+from mkdocs.structure.files import File
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # MkDocs loads hooks as loose files, not as a package
+from harness import downloads  # noqa: E402
+from harness.page import ROOT, read_page  # noqa: E402
+from harness.release import version  # noqa: E402
+
+VERIFIED = ROOT / "docs" / "verified.json"
 NAMES = {"torch": "PyTorch", "tensorflow": "TensorFlow", "keras": "Keras"}
+DOWNLOADS = "downloads"
 
 
 def verified_line() -> str:
@@ -20,5 +34,42 @@ def verified_line() -> str:
 
 def on_config(config):
     config["extra"]["verified_with"] = verified_line()
-    config["copyright"] = verified_line() + '. <a href="https://github.com/' + "example/pytorch-tensorflow-guide" + '">Source</a>'
+    config["copyright"] = verified_line() + "."
     return config
+
+
+def _colab_url(config, name: str) -> str:
+    """extra.colab: a template with {repo} (from repo_url), {version} (the mike version being built) and {file}."""
+    repo = config["repo_url"].rstrip("/").removeprefix("https://github.com/")
+    published = os.environ.get("MIKE_DOCS_VERSION") or version()
+    return config["extra"]["colab"].format(repo=repo, version=published, file=f"{DOWNLOADS}/{name}")
+
+
+def on_files(files, config):
+    """Add a notebook and a script per framework for every page that has code."""
+    for file in list(files.documentation_pages()):
+        page = read_page(file.abs_src_path)
+        url = config["site_url"] + file.url
+        for framework in page.frameworks() if page.blocks else []:
+            nb = downloads.notebook(page, framework, config["site_url"], downloads.intro_text(page, framework, url, verified_line()))
+            for suffix, content in ((".ipynb", downloads.notebook_json(nb)), (".py", downloads.script(nb))):
+                name = downloads.file_name(page, framework, suffix)
+                files.append(File.generated(config, f"{DOWNLOADS}/{name}", content=content))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    """Put the download links under the page's title."""
+    parsed = read_page(page.file.abs_src_path)
+    if not parsed.blocks:
+        return markdown
+    here = posixpath.dirname(page.file.src_uri)
+    links = []
+    for framework in parsed.frameworks():
+        def link(suffix):
+            return posixpath.relpath(f"{DOWNLOADS}/{downloads.file_name(parsed, framework, suffix)}", here or ".")
+        colab = _colab_url(config, downloads.file_name(parsed, framework, ".ipynb"))
+        links.append(f"{framework}: [notebook]({link('.ipynb')}) · [script]({link('.py')}) · [Open in Colab]({colab})")
+    bar = '\n\n!!! example "Run this page yourself"\n    ' + "<br>\n    ".join(links) + "\n\n"
+    title_end = markdown.find("\n", markdown.find("# ")) if markdown.startswith("# ") else 0
+    return markdown[:title_end] + bar + markdown[title_end:]

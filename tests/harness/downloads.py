@@ -1,0 +1,111 @@
+"""A page's program for one framework as a notebook and as a script, for readers to download.
+
+The notebook holds the page's prose as Markdown cells and that framework's code blocks as code cells, in page order:
+exactly the blocks the tests run (the same `Page.program`), without the outputs, which a reader's run produces.
+The script is the same notebook in jupytext's percent format, so it runs with `python` and opens as a notebook in
+editors that understand `# %%` cells.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+import jupytext
+import nbformat
+
+from .execute import runs
+from .page import MARKER, Block, Page
+from .tabs import scan_tabs
+
+ADMONITION = re.compile(r'^(?P<indent>\s*)(?:!!!|\?\?\?\+?)\s+\w+(?:\s+"(?P<title>[^"]*)")?\s*$')
+PAGE_LINK = re.compile(r"\]\((?!https?:)(?P<page>[\w./-]+?)\.md(?P<anchor>#[\w-]+)?\)")
+
+
+def file_name(page: Page, framework: str, suffix: str) -> str:
+    return f"{page.path.stem}-{framework.lower()}{suffix}"
+
+
+def _prose_to_markdown(lines: list[str], site_url: str) -> str:
+    """MkDocs-only syntax made readable in Jupyter: admonitions become quotes, page links become site links."""
+    out: list[str] = []
+    quote_indent = None
+    for line in lines:
+        header = ADMONITION.match(line)
+        if header:
+            quote_indent = len(header.group("indent")) + 4
+            out.append(f"> **{header.group('title') or 'Note'}**")
+            out.append(">")
+            continue
+        if quote_indent is not None:
+            if line.strip() and len(line) - len(line.lstrip()) < quote_indent:
+                quote_indent = None
+                if out[-1] == ">":
+                    out[-1] = ""  # the quote ends before the next paragraph
+            else:
+                out.append(("> " + line[quote_indent:]).rstrip())
+                continue
+        out.append(line)
+    text = "\n".join(out).strip()
+    return PAGE_LINK.sub(lambda m: f"]({site_url}{'' if m['page'] == 'index' else m['page'] + '/'}{m['anchor'] or ''})", text)
+
+
+def notebook(page: Page, framework: str, site_url: str, intro: str) -> nbformat.NotebookNode:
+    lines = page.path.read_text().splitlines()
+    _, owner = scan_tabs(lines)
+    blocks = {b.line: b for b in page.program(framework)}
+    skipped_lines: set[int] = set()  # output blocks and their markers: outputs come from the reader's run
+    for block in page.blocks:
+        if block.expected_line:
+            start = block.end_line + 1
+            skipped_lines.update(range(start, block.expected_end_line + 1))
+    cells, prose = [nbformat.v4.new_markdown_cell(intro)], []
+
+    def flush():
+        text = _prose_to_markdown(prose, site_url)
+        if text:
+            cells.append(nbformat.v4.new_markdown_cell(text))
+        prose.clear()
+
+    number = 0
+    while number < len(lines):
+        number += 1
+        line, tab = lines[number - 1], owner[number - 1]
+        if number in skipped_lines or MARKER.match(line):
+            continue
+        if tab is not None and (tab.label != framework or tab.line == number):
+            continue  # the other framework's tab, or a tab header
+        if number in blocks:
+            block: Block = blocks[number]
+            flush()
+            if runs(block):
+                cells.append(nbformat.v4.new_code_cell(block.code.rstrip("\n")))
+            else:
+                prose.extend([f"Not run here ({block.skip_reason}):", "", "```python", *block.code.rstrip("\n").splitlines(), "```"])
+            number = block.end_line
+            continue
+        if tab is not None:
+            line = line[tab.indent + 4 :] if line.strip() else ""
+        prose.append(line)
+    flush()
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def notebook_json(nb: nbformat.NotebookNode) -> str:
+    return nbformat.writes(nb)
+
+
+def script(nb: nbformat.NotebookNode) -> str:
+    return jupytext.writes(nb, fmt="py:percent")
+
+
+def intro_text(page: Page, framework: str, page_url: str, verified_with: str) -> str:
+    title = next((l[2:].strip() for l in page.path.read_text().splitlines() if l.startswith("# ")), page.path.stem)
+    return textwrap.dedent(f"""\
+        # {title} ({framework})
+
+        The {framework} program of [this page of the guide]({page_url}): its prose and every {framework} code block, in
+        page order. {verified_with}; with other versions some printed values may differ.""")
