@@ -12,6 +12,10 @@ export TF_CPP_MIN_LOG_LEVEL := 1
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
+# The browser tests drive Debian's Chromium (a browser download by Playwright is never used).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 .PHONY: serve test test-gpu check outputs build publish clean
 
 $(READY): pyproject.toml
@@ -20,12 +24,15 @@ $(READY): pyproject.toml
 	$(PIP) install $$(python3 tests/requirements.py $(KIND))
 	touch $(READY)
 
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
+
 serve: $(READY)  ## the site on http://127.0.0.1:8000, rebuilt when a page or snippet changes
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --watch snippets
 
-test: $(READY)  ## everything CI checks
-	$(PYTHON) -m pytest
-	$(VENV)/bin/mkdocs build --strict --site-dir $(VENV)/site-check
+test: $(READY) $(CHROMIUM)  ## everything CI checks: pages, notebooks, harness, site build, browser, links, mike
+	$(PYTHON) -m pytest -n 2 --dist loadgroup
 
 test-gpu:  ## the GPU runner: the same suite, failing unless a GPU is visible; GPU digits may differ slightly
 	$(MAKE) KIND=gpu $(VENV)/.ready-gpu
@@ -35,7 +42,7 @@ check: $(READY)  ## one page: make check PAGE=docs/tensors.md
 	$(PYTHON) -m pytest $(PAGE)
 
 outputs: $(READY)  ## rewrite output blocks from a real run, then check: make outputs [PAGE=docs/tensors.md]
-	$(PYTHON) -m pytest $(PAGE) --update-outputs -q
+	$(PYTHON) -m pytest $(PAGE) --update-outputs -q -p no:xdist
 	$(PYTHON) -m pytest $(PAGE) -q
 
 build: $(READY)  ## the static site in site/

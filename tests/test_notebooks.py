@@ -8,7 +8,7 @@ import nbclient
 import pytest
 
 from harness import downloads
-from harness.execute import QUIET_ENVIRONMENT
+from harness.execute import ONE_THREAD, QUIET_ENVIRONMENT
 from harness.page import ROOT, read_page
 
 PAGES = sorted((ROOT / "docs").glob("*.md"))
@@ -24,7 +24,7 @@ def programs():
 @pytest.mark.parametrize("page, framework", list(programs()))
 def test_notebook_runs_top_to_bottom(page, framework, tmp_path, monkeypatch):
     nb = downloads.notebook(page, framework, "https://example.org/", "intro")
-    for name, value in QUIET_ENVIRONMENT.items():
+    for name, value in {**QUIET_ENVIRONMENT, **ONE_THREAD}.items():
         monkeypatch.setenv(name, value)
     client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
     try:

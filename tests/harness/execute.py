@@ -23,6 +23,9 @@ QUIET_ENVIRONMENT = {
     "MPLBACKEND": "Agg",
     "PYTHONHASHSEED": "0",
 }
+# One thread per program: the suite runs two programs at once on two cores (pytest -n 2), and thread pools that
+# each expect every core slow each other down several times over.
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1"}
 
 
 @dataclass
@@ -66,7 +69,7 @@ def run_program(blocks: list[Block], timeout: float) -> ProgramRun:
         child = subprocess.Popen(
             [sys.executable, str(RUNNER), str(program_path), str(results_path)],
             cwd=workdir,
-            env={**os.environ, **QUIET_ENVIRONMENT},
+            env={**os.environ, **QUIET_ENVIRONMENT, **ONE_THREAD},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

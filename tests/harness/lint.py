@@ -14,6 +14,8 @@ from .tabs import tab_sets
 
 SNIPPETS = ROOT / "snippets"
 SHELL_FENCES = {"sh", "bash", "shell", "zsh"}
+# A script named like a package it imports imports itself instead (Python puts the script's folder first on sys.path).
+SHADOWING_NAMES = {"tensorflow", "torch", "keras", "numpy", "sklearn", "jax", "pytorch"}
 
 
 @dataclass
@@ -95,6 +97,9 @@ def coverage_problems(page: Page) -> list[Problem]:
         if block.include:
             shown.setdefault(block.include.path, []).append((block.include.section, block.line))
     for path, includes in shown.items():
+        if path.stem in SHADOWING_NAMES:
+            problems.append(Problem(path, 1, f"a script named {path.name} imports itself instead of the {path.stem} package "
+                                    "when run directly: name it <framework>_code.py"))
         sections, file_problems = snippet_sections(path)
         problems += file_problems
         names = [name for name, _ in includes]

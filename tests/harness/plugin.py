@@ -52,6 +52,8 @@ def selected_frameworks(config) -> list[str]:
 def pytest_configure(config):
     config.stash[runs_key] = {}
     config.stash[printed_key] = {}
+    # With pytest-xdist (`-n 2 --dist loadgroup`), every item of a page runs on one worker, where its programs run.
+    config.addinivalue_line("markers", "xdist_group(name): run these tests on the same pytest-xdist worker")
 
 
 def pytest_sessionstart(session):
@@ -89,6 +91,11 @@ class GuideItem(pytest.Item):
 
 class PageFile(pytest.File):
     def collect(self):
+        for node in self._collect():
+            node.add_marker(pytest.mark.xdist_group(name=relative(self.path)))
+            yield node
+
+    def _collect(self):
         try:
             page = read_page(self.path)
         except PageError as err:
@@ -133,6 +140,7 @@ class Program(pytest.Collector):
     def collect(self):
         for position, block in enumerate(self.blocks):
             yield BlockItem.from_parent(self, name=f"line {block.line}", position=position, block=block)
+        yield VersionStamp.from_parent(self, name="versions")
 
     def run(self) -> ProgramRun:
         key = (self.page.path, self.framework)
@@ -156,7 +164,7 @@ class BlockItem(GuideItem):
         if not runs(block):
             pytest.skip(f"{relative(block.page)}:{block.line}: {block.skip_reason}")
         run = self.parent.run()
-        self.config.stash.setdefault(printed_key, {})
+        self.user_properties += [("program_seconds", run.seconds), ("gpu", any(run.environment.get("gpu", {}).values()))]
         for earlier in self.parent.blocks[: self.position]:
             position = self.parent.blocks.index(earlier)
             result = run.results.get(position)
@@ -193,6 +201,20 @@ class BlockItem(GuideItem):
             )
 
 
+class VersionStamp(GuideItem):
+    """The framework versions this program ran with are the ones docs/verified.json (the site's footer) names."""
+
+    def runtest(self):
+        if self.config.getoption("update_outputs"):
+            pytest.skip("docs/verified.json is rewritten from this run")
+        ran = self.parent.run().environment.get("versions", {})
+        recorded = json.loads(VERIFIED.read_text()) if VERIFIED.exists() else {}
+        differ = {name: (recorded.get(name), version) for name, version in ran.items() if recorded.get(name) != version}
+        if differ:
+            raise GuideFailure(f"{relative(VERIFIED)} does not name the versions this program ran with "
+                               f"(recorded, ran): {differ}; run `make outputs` to refresh the outputs and the stamp")
+
+
 class SameOutput(GuideItem):
     """`<!--guide:same-output-->`: both tabs of the set show the same output, each verified by its own block."""
 
@@ -215,33 +237,22 @@ class SameOutput(GuideItem):
 
 
 def pytest_sessionfinish(session, exitstatus):
+    """With --update-outputs: write the outputs onto the pages, and the versions that ran into docs/verified.json."""
     config = session.config
-    if config.getoption("update_outputs"):
-        for page, printed in config.stash[printed_key].items():
-            if write_outputs(page, printed):
-                print(f"\nupdated outputs in {relative(page)}")
-    observed = observed_versions(config)
-    if not observed:
+    if not config.getoption("update_outputs"):
         return
-    recorded = json.loads(VERIFIED.read_text()) if VERIFIED.exists() else {}
-    if config.getoption("update_outputs"):
-        VERIFIED.write_text(json.dumps({**recorded, **observed}, indent=2, sort_keys=True) + "\n")
-    elif any(recorded.get(name) != version for name, version in observed.items()):
-        config.stash[stamp_key] = f"{relative(VERIFIED)} says {recorded}, but the programs ran with {observed}: run `make outputs`"
-        session.exitstatus = 1
-
-
-stamp_key = pytest.StashKey[str]()
-
-
-def observed_versions(config) -> dict:
-    versions: dict = {}
+    for page, printed in config.stash[printed_key].items():
+        if write_outputs(page, printed):
+            print(f"\nupdated outputs in {relative(page)}")
+    observed: dict = {}
     for run in config.stash[runs_key].values():
-        versions.update(run.environment.get("versions", {}))
-    return versions
+        observed.update(run.environment.get("versions", {}))
+    if observed:
+        recorded = json.loads(VERIFIED.read_text()) if VERIFIED.exists() else {}
+        VERIFIED.write_text(json.dumps({**recorded, **observed}, indent=2, sort_keys=True) + "\n")
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     from .summary import write_summary
 
-    write_summary(terminalreporter, config.stash[runs_key], config.stash.get(stamp_key, None))
+    write_summary(terminalreporter)

@@ -39,10 +39,10 @@ def on_config(config):
 
 
 def _colab_url(config, name: str) -> str:
-    """extra.colab: a template with {repo} (from repo_url), {version} (the mike version being built) and {file}."""
-    repo = config["repo_url"].rstrip("/").removeprefix("https://github.com/")
+    """extra.colab: a template with {repository} (extra.repository), {version} (the mike version being built) and {file}."""
     published = os.environ.get("MIKE_DOCS_VERSION") or version()
-    return config["extra"]["colab"].format(repo=repo, version=published, file=f"{DOWNLOADS}/{name}")
+    extra = config["extra"]
+    return extra["colab"].format(repository=extra["repository"], version=published, file=f"{DOWNLOADS}/{name}")
 
 
 def on_files(files, config):

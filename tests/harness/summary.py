@@ -4,25 +4,32 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .page import relative
 
 
 def _block_reports(terminalreporter):
-    """(page, framework, outcome, skip reason) for every block item that reported."""
+    """(page, framework, outcome, skip reason, properties) for every block item that reported.
+
+    Everything comes from the test reports, so the summary is the same with pytest-xdist, whose workers send
+    their reports to the process that prints it."""
     for outcome in ("passed", "failed", "skipped"):
         for report in terminalreporter.stats.get(outcome, []):
-            parts = report.nodeid.split("::")
+            parts = report.nodeid.split("@")[0].split("::")
             if len(parts) != 3 or not parts[2].startswith("line "):
                 continue
             if outcome != "skipped" and report.when != "call":
                 continue
             reason = report.longrepr[2].removeprefix("Skipped: ") if outcome == "skipped" else None
-            yield parts[0], parts[1], outcome, reason
+            yield parts[0], parts[1], outcome, reason, dict(report.user_properties)
 
 
-def write_summary(terminalreporter, runs: dict, stamp_problem: str | None) -> None:
+def write_summary(terminalreporter) -> None:
     pages: dict[str, dict] = defaultdict(lambda: {"executed": 0, "failed": 0, "skipped": [], "not run": 0})
-    for page, _framework, outcome, reason in _block_reports(terminalreporter):
+    seconds: dict[tuple[str, str], float] = {}
+    on_gpu = 0
+    for page, framework, outcome, reason, properties in _block_reports(terminalreporter):
+        if "program_seconds" in properties:
+            seconds[page, framework] = properties["program_seconds"]
+        on_gpu += outcome != "skipped" and bool(properties.get("gpu"))
         counts = pages[page]
         if outcome == "passed":
             counts["executed"] += 1
@@ -38,11 +45,6 @@ def write_summary(terminalreporter, runs: dict, stamp_problem: str | None) -> No
     write = terminalreporter.write_line
     terminalreporter.section("executable guide")
     total = sum(c["executed"] for c in pages.values())
-    on_gpu = sum(
-        len([r for r in run.results.values() if r.status != "skipped"])
-        for run in runs.values()
-        if any(run.environment.get("gpu", {}).values())
-    )
     write(f"{total} blocks executed on {len(pages)} page{'s' if len(pages) != 1 else ''}" + (f", {on_gpu} of them in programs that saw a GPU" if on_gpu else ""))
     for page in sorted(pages):
         counts = pages[page]
@@ -55,10 +57,7 @@ def write_summary(terminalreporter, runs: dict, stamp_problem: str | None) -> No
             line += f", {len(counts['skipped'])} skipped"
         write(line)
         for reason in counts["skipped"]:
-            write(f"      skipped {reason}")
-    slowest = sorted(runs.items(), key=lambda item: item[1].seconds, reverse=True)[:5]
+            write(f"      skipped: {reason}")
     write("slowest programs:")
-    for (path, framework), run in slowest:
-        write(f"  {run.seconds:6.1f} s  {relative(path)} [{framework}]")
-    if stamp_problem:
-        terminalreporter.write_line(f"version stamp: {stamp_problem}", red=True)
+    for (page, framework), time in sorted(seconds.items(), key=lambda item: item[1], reverse=True)[:5]:
+        write(f"  {time:6.1f} s  {page} [{framework}]")

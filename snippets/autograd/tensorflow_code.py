@@ -81,7 +81,7 @@ except RuntimeError as err:
 x = tf.Variable(2.0)
 with tf.GradientTape() as tape:
     z = x * tf.stop_gradient(x)  # the second factor counts as a constant
-print(f"dz/dx = {tape.gradient(z, x).numpy():.1f} (it would be 4.0 without stop_gradient)")
+print(f"dz/dx = {tape.gradient(z, x).numpy():.1f}")  # 4.0 without stop_gradient
 # --8<-- [end:detach]
 
 # --8<-- [start:no-grad]

@@ -39,10 +39,13 @@ def make_model():
 
 
 model = make_model()
-for name, p in model.named_parameters():
-    print(f"{name:9} {str(tuple(p.shape)):15} {p.numel():5,}")
 print(f"total parameters: {sum(p.numel() for p in model.parameters()):,}")
 # --8<-- [end:model]
+
+# --8<-- [start:weights]
+for name, p in model.named_parameters():
+    print(f"{name:10} {str(tuple(p.shape)):15} {p.numel():5,}")
+# --8<-- [end:weights]
 
 # --8<-- [start:loss]
 logits = model(xt_train[:8])  # raw scores from the untrained model
@@ -98,21 +101,37 @@ print(f"most confused: {off[true, pred]} test images of {true} predicted as {pre
 # --8<-- [end:confusion]
 
 # --8<-- [start:mistake]
-class SoftmaxThenCE(nn.Module):
-    """The bug: softmax the scores, then hand them to CrossEntropyLoss (softmax twice)."""
+import warnings
 
-    def forward(self, logits, target):
-        return nn.functional.cross_entropy(torch.softmax(logits, dim=1), target)
+with torch.no_grad():
+    logits = model(xt_test[:8])  # the trained model's raw scores
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    right = nn.functional.cross_entropy(logits, yt_test[:8])
+    wrong = nn.functional.cross_entropy(torch.softmax(logits, dim=1), yt_test[:8])  # the bug
+print(f"CrossEntropyLoss(logits):          {right.item():.4f}")
+print(f"CrossEntropyLoss(softmax(logits)): {wrong.item():.4f}")
+print("warnings:", [str(w.message) for w in caught])
+perfect = torch.eye(10)[:1]  # softmax output of a perfectly confident, correct model
+floor = nn.functional.cross_entropy(perfect, torch.tensor([0]))
+print(f"lowest loss possible with softmax first: {floor.item():.4f}")
+# --8<-- [end:mistake]
+
+# --8<-- [start:mistake-training]
+def softmax_then_ce(logits, target):
+    return nn.functional.cross_entropy(torch.softmax(logits, dim=1), target)  # the bug
 
 
 torch.manual_seed(0)
-bad_losses = train(make_model(), SoftmaxThenCE())
+bad_model = make_model()
+bad_losses = train(bad_model, softmax_then_ce)
+bad_model.eval()
+with torch.no_grad():
+    bad_predicted = bad_model(xt_test).argmax(dim=1).cpu().numpy()
 print("correct loss per epoch:", " ".join(f"{v:.2f}" for v in losses))
 print("softmax first:         ", " ".join(f"{v:.2f}" for v in bad_losses))
-best = nn.functional.cross_entropy(torch.softmax(torch.tensor([[1.0] + [0.0] * 9]), dim=1),
-                                   torch.tensor([0]))
-print(f"lowest loss possible with softmax first: {best.item():.4f}")
-# --8<-- [end:mistake]
+print(f"test accuracy with the bug: {(bad_predicted == y_test).mean():.2f}")
+# --8<-- [end:mistake-training]
 
 # --8<-- [start:predict]
 with torch.no_grad():

@@ -106,7 +106,7 @@ model = nn.Linear(3, 3).to(device)
 loss_fn = nn.CrossEntropyLoss()
 optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
 for epoch in range(3):
-    total, count = 0.0, 0
+    total, batches = 0.0, 0
     for xb, yb in loader:
         xb, yb = xb.to(device), yb.to(device)
         loss = loss_fn(model(xb), yb)
@@ -114,6 +114,6 @@ for epoch in range(3):
         loss.backward()
         optimizer.step()
         total += loss.item() * len(yb)
-        count += len(yb)
-    print(f"epoch {epoch + 1}: {count} examples, mean loss {total / count:.3f}")
+        batches += 1
+    print(f"epoch {epoch + 1}: {batches} batches, mean loss {total / len(norm_ds):.3f}")
 # --8<-- [end:train]

@@ -1,4 +1,5 @@
 # --8<-- [start:model]
+import pickle
 import re
 
 import numpy as np
@@ -89,7 +90,7 @@ torch.save(model, "whole_model.pt")  # pickles the Python object, not just tenso
 
 try:
     torch.load("whole_model.pt")
-except Exception as err:
+except pickle.UnpicklingError as err:
     show_error(err, "PyTorch 2.6", "Unsupported global")
 # --8<-- [end:whole-model]
 
@@ -103,7 +104,7 @@ class RunConfig:
 torch.save({"model": model.state_dict(), "config": RunConfig(0.01, 8)}, "run.pt")
 try:
     torch.load("run.pt")
-except Exception as err:
+except pickle.UnpicklingError as err:
     show_error(err, "Unsupported global")
 
 torch.serialization.add_safe_globals([RunConfig])  # "I trust this class"

@@ -85,7 +85,7 @@ except RuntimeError as err:
 x = torch.tensor(2.0, requires_grad=True)
 z = x * x.detach()  # the second factor counts as a constant
 z.backward()
-print(f"dz/dx = {x.grad.item():.1f} (it would be 4.0 without detach)")
+print(f"dz/dx = {x.grad.item():.1f}")  # 4.0 without detach
 # --8<-- [end:detach]
 
 # --8<-- [start:no-grad]

@@ -25,7 +25,7 @@ print("parameters:", sum(p.numel() for p in model.parameters()))
 # --8<-- [start:loss-and-optimizer]
 loss_fn = nn.MSELoss()
 optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-print("loss:", type(loss_fn).__name__, "| learning rate:", optimizer.param_groups[0]["lr"])
+print("loss:", type(loss_fn).__name__, "| optimizer:", type(optimizer).__name__)
 # --8<-- [end:loss-and-optimizer]
 
 # --8<-- [start:one-step]
@@ -40,7 +40,7 @@ print(f"loss={loss.item():.3f} "
 # --8<-- [end:one-step]
 
 # --8<-- [start:train]
-for step in range(100):
+for step in range(50):
     optimizer.zero_grad()  # clear the gradients of the previous step
     loss = loss_fn(model(x_t), y_t)
     loss.backward()

@@ -25,7 +25,7 @@ print("parameters:", model.count_params())
 # --8<-- [start:loss-and-optimizer]
 loss_fn = keras.losses.MeanSquaredError()
 model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=loss_fn)
-print("loss:", type(loss_fn).__name__, "| learning rate:", round(float(model.optimizer.learning_rate), 4))
+print("loss:", type(loss_fn).__name__, "| optimizer:", type(model.optimizer).__name__)
 # --8<-- [end:loss-and-optimizer]
 
 # --8<-- [start:one-step]
@@ -39,7 +39,7 @@ print(f"loss={float(loss):.3f} "
 # --8<-- [end:one-step]
 
 # --8<-- [start:train]
-history = model.fit(x, y, batch_size=100, epochs=100, verbose=0)  # one batch of 100 = one step per epoch
+history = model.fit(x, y, batch_size=100, epochs=50, verbose=0)  # one batch of 100 = one step per epoch
 print(f"last loss: {history.history['loss'][-1]:.4f}")
 # --8<-- [end:train]
 

@@ -1,0 +1,41 @@
+"""Publishing with mike: two versions deployed into a temporary git repository (the `published` fixture in
+conftest.py), as CI deploys them to gh-pages; the real repository is untouched."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.xdist_group("site")  # shares the mike deployment with tests/test_site.py
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def test_versions_json_lists_both_versions_with_framework_titles(published):
+    versions = json.loads(git(published, "show", "gh-pages:versions.json"))
+    assert [v["version"] for v in versions] == ["2026.11", "2026.10"]
+    newest = versions[0]
+    assert newest["aliases"] == ["latest"] and versions[1]["aliases"] == []
+    assert "torch 2.13" in newest["title"] and "TensorFlow 2.21" in newest["title"], newest["title"]
+
+
+def test_latest_redirects_to_the_newest_version(published):
+    page = git(published, "show", "gh-pages:latest/index.html")
+    assert 'content="0; url=../2026.11/"' in page or "../2026.11/" in page, page[:500]
+    root = git(published, "show", "gh-pages:index.html")
+    assert "latest/" in root
+
+
+def test_older_version_is_untouched(published):
+    assert git(published, "rev-parse", "gh-pages:2026.10") == (published / "older-tree").read_text()
+
+
+def test_published_pages_carry_the_version_stamp_and_downloads(published):
+    page = git(published, "show", "gh-pages:2026.11/tensors/index.html")
+    assert "Every example verified with PyTorch" in page
+    notebook = json.loads(git(published, "show", "gh-pages:2026.11/downloads/tensors-pytorch.ipynb"))
+    assert any(cell["cell_type"] == "code" for cell in notebook["cells"])

@@ -1,0 +1,138 @@
+"""The built site as a reader meets it: Playwright for Python driving Debian's Chromium (never `playwright install`).
+
+Screenshots of two pages in light and dark mode are saved under tests/artifacts/ for CI to keep.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import BIN
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--no-first-run", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make test installs it)"),
+    pytest.mark.xdist_group("site"),  # one worker builds the site and the mike deployment once for all of them
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def recording_page(browser, url):
+    """A fresh reader (empty storage) who records every request outside `url`'s site and every console error."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.outside, page.errors = [], []
+    origin = urlparse(url).netloc
+    page.on("request", lambda r: urlparse(r.url).scheme in ("http", "https") and urlparse(r.url).netloc != origin
+            and page.outside.append(r.url))
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("response", lambda r: r.status >= 400 and page.errors.append(f"HTTP {r.status}: {r.url}"))
+    return page
+
+
+@pytest.fixture
+def page(browser, site_url):
+    page = recording_page(browser, site_url)
+    yield page
+    page.context.close()
+
+
+def selected_tabs(page) -> set[str]:
+    """The labels of the selected tab in every tab set on the page."""
+    return set(page.eval_on_selector_all(
+        ".tabbed-set", "sets => sets.map(s => { const i = s.querySelector(':scope > input:checked');"
+        " return s.querySelector(`label[for='${i.id}']`).innerText.trim(); })"))
+
+
+def test_picking_tensorflow_switches_every_tab_on_other_pages_and_survives_a_reload(page, site_url):
+    page.goto(site_url + "tensors/")
+    assert selected_tabs(page) == {"PyTorch"}
+    page.locator(".tabbed-labels label", has_text="TensorFlow").first.click()
+    assert selected_tabs(page) == {"TensorFlow"}
+    page.goto(site_url + "autograd/")
+    assert selected_tabs(page) == {"TensorFlow"}
+    page.reload()
+    assert selected_tabs(page) == {"TensorFlow"}
+
+
+def test_search_finds_a_page_by_an_api_name(page, site_url):
+    page.goto(site_url)
+    page.locator(".md-search__input").first.click()
+    page.keyboard.type("GradientTape", delay=20)  # typed like a reader: the search listens to key events
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=15000)
+    assert "Automatic differentiation" in " ".join(results.all_inner_texts())
+
+
+def test_copy_button_copies_the_code(browser, site_url):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(site_url + "tensors/")
+    block = page.locator(".tabbed-block").first.locator("pre").first
+    expected = block.locator("code").inner_text()
+    block.hover()
+    block.locator("button[data-md-type='copy']").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    context.close()
+    assert copied.strip() == expected.strip() and "import torch" in copied
+
+
+@pytest.mark.parametrize("path", ["", "tensors/", "first-model/", "cheat-sheet/", "performance/", "fact-check/"])
+def test_pages_make_no_request_outside_the_site_and_log_no_error(browser, deployment_url, path):
+    """Checked on the mike deployment, as published: a plain build has no ../versions.json for the version selector."""
+    page = recording_page(browser, deployment_url)
+    page.goto(deployment_url + "latest/" + path, wait_until="networkidle")
+    page.context.close()
+    assert page.outside == [], f"requests outside the site: {page.outside}"
+    assert page.errors == [], f"console errors: {page.errors}"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["tensors/", "first-model/"])
+def test_screenshots(browser, site_url, scheme, path):
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(site_url + path, wait_until="networkidle")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{path.strip('/')}-{scheme}.png", full_page=False)
+    context.close()
+    assert (background == "rgb(255, 255, 255)") == (scheme == "light"), background
+
+
+def test_version_selector_lists_versions_with_framework_versions(browser, deployment_url):
+    page = browser.new_page()
+    page.goto(deployment_url + "latest/tensors/", wait_until="networkidle")
+    assert "/2026.11/tensors/" in page.url  # latest redirects to the newest version
+    selector = page.locator(".md-version")
+    selector.wait_for(timeout=10000)
+    titles = page.locator(".md-version__link").all_text_contents()
+    page.close()
+    assert any("torch 2.13" in t and "TensorFlow 2.21" in t for t in titles), titles
+    assert any("2026.10" in t for t in titles), titles
+
+
+def test_links_and_anchors_of_the_built_site(site_url):
+    """LinkChecker crawls the served site: every internal link and anchor resolves (external links are not fetched)."""
+    config = Path(__file__).with_name("linkcheckerrc")
+    result = subprocess.run([str(BIN / "linkchecker"), "--config", str(config), "--no-status", site_url],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-4000:]
