@@ -32,6 +32,7 @@ serve: $(READY)  ## the site on http://127.0.0.1:8000, rebuilt when a page or sn
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --watch snippets
 
 test: $(READY) $(CHROMIUM)  ## everything CI checks: pages, notebooks, harness, site build, browser, links, mike
+	rm -rf .cache/mkdocs-jupyter  # the project notebooks run afresh in every build of this run
 	$(PYTHON) -m pytest -n 2 --dist loadgroup
 
 test-gpu:  ## the GPU runner: the same suite, failing unless a GPU is visible; GPU digits may differ slightly

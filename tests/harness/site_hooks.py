@@ -48,6 +48,8 @@ def _colab_url(config, name: str) -> str:
 def on_files(files, config):
     """Add a notebook and a script per framework for every page that has code."""
     for file in list(files.documentation_pages()):
+        if not file.src_uri.endswith(".md"):
+            continue  # the project notebooks under docs/notebooks are already notebooks
         page = read_page(file.abs_src_path)
         url = config["site_url"] + file.url
         for framework in page.frameworks() if page.blocks else []:
@@ -60,6 +62,8 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     """Put the download links under the page's title."""
+    if not page.file.src_uri.endswith(".md"):
+        return markdown
     parsed = read_page(page.file.abs_src_path)
     if not parsed.blocks:
         return markdown

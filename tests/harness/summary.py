@@ -38,7 +38,7 @@ def write_summary(terminalreporter) -> None:
             counts["failed"] += 1
         elif reason.startswith("not run"):
             counts["not run"] += 1
-        else:
+        elif reason not in counts["skipped"]:  # a block outside the tabs belongs to both programs: report it once
             counts["skipped"].append(reason)
     if not pages:
         return

@@ -1,0 +1,89 @@
+"""Fixtures shared by the site tests: a strict build of the site, a mike deployment, and local HTTP servers."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from harness.page import ROOT
+from harness.release import title
+
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", "NO_MKDOCS_2_WARNING": "1"}
+COPIED = ["docs", "snippets", "tests", "mkdocs.yml", "pyproject.toml"]  # what a site build reads
+
+
+def run(command: list[str], cwd: Path) -> str:
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=ENV)
+    assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stderr[-3000:]}"
+    return result.stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("site")
+    run([str(BIN / "mkdocs"), "build", "--site-dir", str(site)], ROOT)
+    return site
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Path:
+    """A copy of the project in a fresh git repository, with two versions deployed by mike, as CI deploys them."""
+    repo = tmp_path_factory.mktemp("published")
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__", "artifacts"))
+        else:
+            shutil.copy(source, repo / name)
+    for variable in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
+        ENV[variable] = "guide tests"
+    for variable in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
+        ENV[variable] = "tests@example.org"
+    run(["git", "init", "-q", "-b", "main"], repo)
+    run(["git", "add", "-A"], repo)
+    run(["git", "commit", "-qm", "project"], repo)
+    mike = str(BIN / "mike")
+    run([mike, "deploy", "--update-aliases", "--title", "2026.10 (older)", "2026.10", "latest"], repo)
+    (repo / "older-tree").write_text(run(["git", "rev-parse", "gh-pages:2026.10"], repo))
+    run([mike, "deploy", "--update-aliases", "--title", title(), "2026.11", "latest"], repo)
+    run([mike, "set-default", "latest"], repo)
+    return repo
+
+
+def serve(directory: Path):
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    server = serve(built_site)
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def deployment_url(published, tmp_path_factory):
+    """The gh-pages branch of the mike deployment, served as GitHub Pages would serve it."""
+    pages = tmp_path_factory.mktemp("gh-pages")
+    archive = subprocess.run(["git", "archive", "gh-pages"], cwd=published, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(pages)], input=archive, check=True)
+    server = serve(pages)
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
