@@ -20,8 +20,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(READY): pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
-	$(PIP) install $$(python3 tests/requirements.py torch)
-	$(PIP) install $$(python3 tests/requirements.py $(KIND))
+	$(PIP) $$(python3 tests/requirements.py torch)
+	$(PIP) $$(python3 tests/requirements.py $(KIND))
 	touch $(READY)
 
 $(CHROMIUM):
