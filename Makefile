@@ -16,7 +16,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test test-gpu check outputs build publish clean
+.PHONY: serve test test-gpu check outputs build benchmark publish clean
 
 $(READY): pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -48,6 +48,9 @@ outputs: $(READY)  ## rewrite output blocks from a real run, then check: make ou
 
 build: $(READY)  ## the static site in site/
 	$(VENV)/bin/mkdocs build --strict
+
+benchmark: $(READY)  ## time training steps, eager and compiled, into docs/performance/results-cpu.json (on an idle machine)
+	$(PYTHON) tests/benchmarks/run_benchmarks.py
 
 publish: $(READY)  ## a new version of the site with mike, `latest` pointing at it (PUSH=1 pushes gh-pages)
 	$(VENV)/bin/mike deploy --update-aliases --title "$$(cd tests && ../$(PYTHON) -m harness.release title)" \

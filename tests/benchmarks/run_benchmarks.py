@@ -224,11 +224,11 @@ def pytorch_cases(settings: dict) -> tuple[dict, list[Case]]:
     for model_name in MODELS:
         eager_model = build(model_name)
         parameters[model_name] = sum(p.numel() for p in eager_model.parameters())
-        cases.append(Case("PyTorch", model_name, "eager", PYTORCH_MODES["eager"], make_step(eager_model, inputs[model_name])))
+        x = inputs[model_name]
+        cases.append(Case("PyTorch", model_name, "eager", PYTORCH_MODES["eager"], make_step(eager_model, x)))
         compiled = torch.compile(build(model_name), backend=backend)
-        cases.append(
-            Case("PyTorch", model_name, compile_mode, PYTORCH_MODES[compile_mode], make_step(compiled, inputs[model_name]), graphs)
-        )
+        label = PYTORCH_MODES[compile_mode]
+        cases.append(Case("PyTorch", model_name, compile_mode, label, make_step(compiled, x), graphs))
     info = {
         "versions": {"torch": torch.__version__},
         "device": torch.cuda.get_device_name() if device.type == "cuda" else "cpu",
@@ -419,7 +419,9 @@ def measure(settings: dict) -> tuple[dict, dict, dict]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few repetitions, torch.compile without Inductor")
-    parser.add_argument("--output", type=Path, help="where to write the JSON (default: docs/performance/results-<cpu|gpu>.json)")
+    parser.add_argument(
+        "--output", type=Path, help="where to write the JSON (default: docs/performance/results-<cpu|gpu>.json)"
+    )
     parser.add_argument("--serve", choices=["pytorch", "tensorflow"], help=argparse.SUPPRESS)
     parser.add_argument("--settings", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -431,6 +433,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = QUICK if args.quick else FULL
     started = time.perf_counter()
     load_before = load_average()
+    if load_before and load_before[0] > 0.5 * (os.cpu_count() or 1):
+        print(f"note: the machine is busy (load average {load_before[0]}): step times will be slower and noisier "
+              "than on an idle machine, PyTorch's most of all", file=sys.stderr)
     date = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
     torch_part, tf_part, durations = measure(settings)
 
@@ -497,8 +502,12 @@ def main(argv: list[str] | None = None) -> int:
             for name, description in MODELS.items()
         },
         "skipped": [
-            {"framework": "PyTorch", "model": name, "mode": "compile",
-             "reason": "--quick: no Inductor compile (it takes tens of seconds); torch.compile runs with backend='eager'"}
+            {
+                "framework": "PyTorch",
+                "model": name,
+                "mode": "compile",
+                "reason": "--quick: no Inductor (its compile takes seconds to minutes); backend='eager' instead",
+            }
             for name in MODELS
             if settings["torch_compile_backend"] != "inductor"
         ],

@@ -109,10 +109,11 @@ def about(data: dict, kind: str) -> str:
         f"{machine['memory_gib']} GiB memory, {machine['os']}; "
         + (f"GPU: {', '.join(accelerators)}." if accelerators else "no GPU.")
         + (f" Load average over 1 / 5 / 15 minutes: {load[0]} before the run, {load[1]} after it (a load above "
-           f"the number of cores means other programs were waiting for the CPU)." if load[0] and load[1] else ""),
+           f"the number of cores means some programs were waiting for a free core)." if load[0] and load[1] else ""),
         f"- **Versions:** Python {versions['python']}, PyTorch {versions['torch']}, "
         f"TensorFlow {versions['tensorflow']}, Keras {versions['keras']}, NumPy {versions['numpy']}.",
-        f"- **Date:** {data['date'][:10]}" + (" (a `--quick` run: few steps, no Inductor)." if data.get("quick") else "."),
+        f"- **Date:** {data['date'][:10]}"
+        + (" (a `--quick` run: few steps, no Inductor)." if data.get("quick") else "."),
         f"- **What is timed:** {method['what_is_timed']}. Batch of {method['batch_size']}, {method['dtype']}.",
         f"- **How:** the first step is timed on its own (*first call*); then {method['warmup_steps']} warm-up steps; "
         f"then {method['repetitions']} timed steps per case, in {method['rounds']} rounds that alternate between "
@@ -136,7 +137,8 @@ def table(data: dict, model: str) -> str:
         f"**{MODEL_NAMES.get(model, model)}** ({info['description'].split(': ', 1)[-1]}; "
         f"{parameters['PyTorch']:,} parameters in PyTorch, {parameters['TensorFlow']:,} in Keras)",
         "",
-        "| Framework | How the step runs | First call | Median step | p10 to p90 | Speed-up vs eager | Pays back the first call |",
+        "| Framework | How the step runs | First call | Median step | p10 to p90 | Speed-up vs eager "
+        "| Pays back the first call |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for case in data["cases"]:
@@ -149,7 +151,9 @@ def table(data: dict, model: str) -> str:
         )
     for skipped in data.get("skipped", []):
         if skipped["model"] == model:
-            rows.append(f"| {skipped['framework']} | {skipped['mode']}: not run | - | - | - | - | {skipped['reason']} |")
+            rows.append(
+                f"| {skipped['framework']} | {skipped['mode']}: not run | - | - | - | - | {skipped['reason']} |"
+            )
     return "\n".join(rows)
 
 
@@ -188,6 +192,7 @@ def render_plot(data: dict, title: str) -> bytes:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
     labels = list(dict.fromkeys(f"{c['framework']}: {c['label']}" for c in data["cases"]))
     models = list(data["models"])
@@ -209,8 +214,10 @@ def render_plot(data: dict, title: str) -> bytes:
     first.set_xlabel("first call, s (tracing and compiling; log scale)")
     steps.set_yticks(range(len(labels)), labels)
     steps.invert_yaxis()
-    steps.legend(loc="lower right")
+    first.legend(loc="lower right")
+    plain = FuncFormatter(lambda v, _: f"{v:g}")  # 0.1, 1, 10 rather than powers of ten
     for axis in (steps, first):
+        axis.xaxis.set_major_formatter(plain)
         axis.grid(axis="x", which="both", alpha=0.3)
     versions = data["versions"]
     figure.suptitle(
