@@ -29,7 +29,7 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
 
 serve: $(READY)  ## the site on http://127.0.0.1:8000, rebuilt when a page or snippet changes
-	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --watch snippets
+	GUIDE_SITE_URL=http://127.0.0.1:8000/ $(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --watch snippets
 
 test: $(READY) $(CHROMIUM)  ## everything CI checks: pages, notebooks, harness, site build, browser, links, mike
 	rm -rf .cache/mkdocs-jupyter  # the project notebooks run afresh in every build of this run

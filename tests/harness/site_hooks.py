@@ -74,6 +74,19 @@ def on_page_markdown(markdown, page, config, files):
             return posixpath.relpath(f"{DOWNLOADS}/{downloads.file_name(parsed, framework, suffix)}", here or ".")
         colab = _colab_url(config, downloads.file_name(parsed, framework, ".ipynb"))
         links.append(f"{framework}: [notebook]({link('.ipynb')}) · [script]({link('.py')}) · [Open in Colab]({colab})")
-    bar = '\n\n!!! example "Run this page yourself"\n    ' + "<br>\n    ".join(links) + "\n\n"
-    title_end = markdown.find("\n", markdown.find("# ")) if markdown.startswith("# ") else 0
-    return markdown[:title_end] + bar + markdown[title_end:]
+    bar = ['!!! example "Run this page yourself"', "    " + "<br>\n    ".join(links), ""]
+    lines = markdown.split("\n")
+    at = _after_title_and_summary(lines)
+    return "\n".join(lines[:at] + bar + lines[at:])
+
+
+def _after_title_and_summary(lines: list[str]) -> int:
+    """The line after the page's `# Title` and its "In one sentence" admonition, if it has one."""
+    at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
+    while at < len(lines) and not lines[at].strip():
+        at += 1
+    if at < len(lines) and lines[at].startswith("!!! abstract"):
+        at += 1
+        while at < len(lines) and (lines[at].startswith("    ") or not lines[at].strip()):
+            at += 1
+    return at
