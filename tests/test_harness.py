@@ -125,6 +125,13 @@ def test_sections_shown_out_of_order():
     assert "out_of_order.md:3: sections of tests/fixtures/snippets/sections.py appear on the page in the order" in failing("out_of_order.md")
 
 
+@pytest.mark.skipif(Path("/dev/nvidia0").exists(), reason="this machine has a GPU: --require-gpu passes here")
+def test_require_gpu_fails_without_a_gpu():
+    result = run_page(FIXTURES / "good.md", "--require-gpu", "--framework", "pytorch")
+    assert result.returncode != 0
+    assert "--require-gpu: PyTorch sees no GPU on this machine" in result.stdout + result.stderr
+
+
 def test_program_runs_as_a_script_so_autograph_reads_the_source():
     result = run_page(FIXTURES / "script_like.md")
     assert result.returncode == 0, result.stdout

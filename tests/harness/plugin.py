@@ -12,6 +12,7 @@ block, the rest of its program is reported as skipped, "not run", naming the blo
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -60,7 +61,7 @@ def pytest_sessionstart(session):
     if not session.config.getoption("require_gpu"):
         return
     for framework in selected_frameworks(session.config):
-        check = subprocess.run([sys.executable, "-c", GPU_CHECKS[framework]], env=QUIET_ENVIRONMENT | dict(__import__("os").environ))
+        check = subprocess.run([sys.executable, "-c", GPU_CHECKS[framework]], env={**os.environ, **QUIET_ENVIRONMENT})
         if check.returncode != 0:
             pytest.exit(f"--require-gpu: {framework} sees no GPU on this machine", returncode=1)
 
