@@ -4,15 +4,15 @@ conftest.py), as CI deploys them to gh-pages; the real repository is untouched."
 from __future__ import annotations
 
 import json
-import subprocess
-from pathlib import Path
 
 import pytest
 
+from conftest import run
+
 pytestmark = pytest.mark.xdist_group("site")  # shares the mike deployment with tests/test_site.py
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
+def git(repo, *args: str) -> str:
+    return run(["git", *args], repo)
 
 
 def test_versions_json_lists_both_versions_with_framework_titles(published):

@@ -25,6 +25,7 @@ from harness.release import version  # noqa: E402
 VERIFIED = ROOT / "docs" / "verified.json"
 NAMES = {"torch": "PyTorch", "tensorflow": "TensorFlow", "keras": "Keras"}
 DOWNLOADS = "downloads"
+_pages = {}  # src_uri -> Page, read once per build in on_files and used again by on_page_markdown
 
 
 def verified_line() -> str:
@@ -47,10 +48,11 @@ def _colab_url(config, name: str) -> str:
 
 def on_files(files, config):
     """Add a notebook and a script per framework for every page that has code."""
+    _pages.clear()
     for file in list(files.documentation_pages()):
         if not file.src_uri.endswith(".md"):
             continue  # the project notebooks under docs/notebooks are already notebooks
-        page = read_page(file.abs_src_path)
+        page = _pages[file.src_uri] = read_page(file.abs_src_path)
         url = config["site_url"] + file.url
         for framework in page.frameworks() if page.blocks else []:
             nb = downloads.notebook(page, framework, config["site_url"], downloads.intro_text(page, framework, url, verified_line()))
@@ -62,10 +64,8 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     """Put the download links under the page's title."""
-    if not page.file.src_uri.endswith(".md"):
-        return markdown
-    parsed = read_page(page.file.abs_src_path)
-    if not parsed.blocks:
+    parsed = _pages.get(page.file.src_uri)
+    if parsed is None or not parsed.blocks:
         return markdown
     here = posixpath.dirname(page.file.src_uri)
     links = []
