@@ -1,4 +1,4 @@
-"""Fixtures shared by the site tests: a strict build of the site, a mike deployment, and local HTTP servers."""
+"""Fixtures shared by the site tests: the session's one site build, a mike deployment, and local HTTP servers."""
 
 from __future__ import annotations
 
@@ -8,17 +8,19 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
 import pytest
-
-from harness.page import ROOT
-from harness.release import title
+from engine.check import session, site_build
+from engine.settings import ROOT
+from engine.site.release import title
 
 BIN = Path(sys.executable).parent
-ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", "NO_MKDOCS_2_WARNING": "1"}
-COPIED = ["docs", "snippets", "tests", "mkdocs.yml", "pyproject.toml"]  # what a site build reads
+ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+COPIED = ["docs", "snippets", "engine", "mkdocs.yml", "pyproject.toml"]  # what a site build reads
+NOTEBOOK_CACHE = Path(".cache", "mkdocs-jupyter")  # mkdocs-jupyter's cache, relative to where MkDocs runs
 
 
 def run(command: list[str], cwd: Path) -> str:
@@ -28,15 +30,25 @@ def run(command: list[str], cwd: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("site")
-    run([str(BIN / "mkdocs"), "build", "--site-dir", str(site)], ROOT)
+def built_site(request) -> Path:
+    """The site as `mkdocs build --strict` makes it: the session's one build (pytest --with-site), or, when a site
+    test runs on its own, a build of its own."""
+    if request.config.getoption("with_site"):
+        site = session.site()
+    else:
+        site = Path(tempfile.mkdtemp(prefix="guide-site-"), "site")
+        site_build.start(site)
+    status = site_build.wait(site)
+    assert status["returncode"] == 0, f"mkdocs build --strict failed:\n{status['log']}"
     return site
 
 
 @pytest.fixture(scope="session")
-def published(tmp_path_factory) -> Path:
-    """A copy of the project in a fresh git repository, with two versions deployed by mike, as CI deploys them."""
+def published(built_site, tmp_path_factory) -> Path:
+    """A copy of the project in a fresh git repository, with two versions deployed by mike, as CI deploys them.
+
+    The copy takes the notebook outputs the one build executed (mkdocs-jupyter's cache, keyed on each notebook's
+    text), so the deployments execute nothing again."""
     repo = tmp_path_factory.mktemp("published")
     for name in COPIED:
         source = ROOT / name
@@ -44,6 +56,8 @@ def published(tmp_path_factory) -> Path:
             shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__", "artifacts"))
         else:
             shutil.copy(source, repo / name)
+    if (ROOT / NOTEBOOK_CACHE).is_dir():
+        shutil.copytree(ROOT / NOTEBOOK_CACHE, repo / NOTEBOOK_CACHE)
     for variable in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
         ENV[variable] = "guide tests"
     for variable in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):

@@ -6,20 +6,17 @@ The quick run takes about 25 s on an idle 2-core machine (TensorFlow's import an
 
 from __future__ import annotations
 
-import importlib.util
+import copy
 import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-import pytest
+from engine.benchmark import render
+from engine.settings import DOCS, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = ROOT / "tests" / "benchmarks" / "run_benchmarks.py"
-HOOK = ROOT / "tests" / "benchmarks" / "site_hook.py"
-COMMITTED = ROOT / "docs" / "performance" / "results-cpu.json"
-PAGE = ROOT / "docs" / "performance.md"
+COMMITTED = DOCS / "performance" / "results-cpu.json"
+PAGE = DOCS / "performance.md"
 
 TENSORFLOW_MODES = {"eager", "function", "function-xla", "keras", "keras-xla"}
 PARAMETERS = {"mlp": 101_770, "cnn": 216_650}
@@ -75,7 +72,8 @@ def check_results(results: dict, *, quick: bool) -> None:
 
 def test_quick_run(tmp_path):
     output = tmp_path / "results.json"
-    subprocess.run([sys.executable, str(SCRIPT), "--quick", "--output", str(output)], check=True, timeout=300)
+    subprocess.run([sys.executable, "-m", "engine.benchmark.measure", "--quick", "--output", str(output)],
+                   check=True, timeout=300)
     check_results(json.loads(output.read_text()), quick=True)
 
 
@@ -84,27 +82,63 @@ def test_committed_results():
     check_results(json.loads(COMMITTED.read_text()), quick=False)
 
 
-@pytest.fixture(scope="module")
-def hook():
-    spec = importlib.util.spec_from_file_location("benchmark_site_hook", HOOK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_every_placeholder_on_the_page_is_filled(hook):
-    placeholders = list(hook.PLACEHOLDER.finditer(PAGE.read_text()))
-    assert {m["what"] for m in placeholders} == {"table", "plot", "value"}
+def test_every_placeholder_on_the_page_is_filled():
+    placeholders = list(render.PLACEHOLDER.finditer(PAGE.read_text()))
+    assert {m["what"] for m in placeholders} == {"table", "plot", "value", "claim"}
     for match in placeholders:
         args = match["args"].split()
         if match["what"] == "value":
-            assert re.fullmatch(r"[\d.,]+ (ms|s)|[\d.]+x", hook.value(args)), match[0]
-    tables = hook.tables()
+            assert re.fullmatch(r"[\d.,]+ (ms|s)|[\d.]+x", render.value(args)), match[0]
+    tables = render.tables()
     assert tables.count("| Framework |") in {len(PARAMETERS), 2 * len(PARAMETERS)}  # CPU, and GPU when committed
     assert "**Machine:**" in tables and "**Versions:**" in tables and "**How:**" in tables
-    assert hook.plots().count("](performance/step-times-") >= 1
+    assert render.plots().count("](performance/step-times-") >= 1
+    filled, warnings = render.fill_page(PAGE.read_text())
+    assert warnings == [] and "benchmark-" not in filled
 
 
-def test_plot_is_a_png(hook):
-    png = hook.render_plot(json.loads(COMMITTED.read_text()), "CPU")
+def test_plot_is_a_png():
+    png = render.render_plot(json.loads(COMMITTED.read_text()), "CPU")
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
+
+
+def _scaled(data: dict, framework: str, mode: str, *, median: float = 1.0, first_call: float = 1.0) -> dict:
+    """The results with one mode's times multiplied, as a re-run that found something else would write them."""
+    changed = copy.deepcopy(data)
+    for case in changed["cases"]:
+        if (case["framework"], case["mode"]) == (framework, mode):
+            for key in ("median_ms", "p10_ms", "p90_ms", "min_ms", "max_ms"):
+                case[key] *= median
+            case["first_call_ms"] *= first_call
+    return changed
+
+
+def test_the_verdicts_follow_the_numbers():
+    """The sentences that interpret the results change when the results say something else."""
+    data = json.loads(COMMITTED.read_text())
+    eager = {m: render.find(data, m, "PyTorch", "eager") for m in data["models"]}
+    function = {m: render.find(data, m, "TensorFlow", "function") for m in data["models"]}
+    # torch.compile: never faster per step -> costs more than it saves; ten times faster with a cheap start -> pays
+    slow = copy.deepcopy(data)
+    for case in slow["cases"]:
+        if case["mode"] == "compile":
+            case["median_ms"] = eager[case["model"]]["median_ms"] * 1.5
+    assert render.claim("compile-verdict", slow) == "Compiling costs more than it saves here."
+    fast = copy.deepcopy(data)
+    for case in fast["cases"]:
+        if case["mode"] == "compile":
+            case["median_ms"] = eager[case["model"]]["median_ms"] / 10
+            case["first_call_ms"] = eager[case["model"]]["first_call_ms"] * 2
+    assert render.claim("compile-verdict", fast).startswith("Compiling pays back its first call, but only after ")
+    # XLA: same steady state -> "only a little"; three times faster -> "clearly faster"
+    same = copy.deepcopy(data)
+    for case in same["cases"]:
+        if case["mode"] == "function-xla":
+            case["median_ms"] = function[case["model"]]["median_ms"]
+            case["first_call_ms"] = function[case["model"]]["first_call_ms"] * 3
+    assert render.claim("xla-verdict", same) == "XLA adds compile time and changes the later steps only a little."
+    quicker = _scaled(same, "TensorFlow", "function-xla", median=1 / 3)
+    assert render.claim("xla-verdict", quicker) == "XLA adds compile time and makes the later steps clearly faster."
+    # tf.function against eager: the direction of the comparison is written from the numbers
+    assert render.claim("function-vs-eager", _scaled(data, "TensorFlow", "eager", median=0.01)).endswith("slower")
+    assert render.claim("function-vs-eager", _scaled(data, "TensorFlow", "eager", median=100)).endswith("faster")

@@ -1,99 +1,34 @@
 """Every row of the cheat sheet (docs/cheat-sheet.md) runs in both frameworks on the same input, and the results agree.
 
-The rows live in tests/cheat_sheet/rows.py; the page shows them through the MkDocs hook tests/cheat_sheet/site_hook.py,
-so the code tested here is the code the page shows, character for character.
+The rows live in engine/cheatsheet/rows.py; the page shows them through engine/cheatsheet/render.py, so the code
+tested here is the code the page shows, character for character. Each framework's rows run once, as one program
+through the runner (engine/cheatsheet/program.py), and each row is then compared here.
 """
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-
 import html
+import json
 import re
-from pathlib import Path
 
 import markdown
 import numpy as np
 import pytest
+from engine.cheatsheet import render
+from engine.cheatsheet.program import run_both
+from engine.cheatsheet.rows import CATEGORIES, KINDS, ROWS, Row
+from engine.settings import DOCS, MKDOCS_YML
 
-from cheat_sheet import site_hook
-from cheat_sheet.rows import CATEGORIES, KINDS, ROWS, Row
-
-ROOT = Path(__file__).resolve().parents[1]
-PAGE = ROOT / "docs" / "cheat-sheet.md"
+PAGE = DOCS / "cheat-sheet.md"
 RTOL, ATOL = 1e-5, 1e-6
 
-
-def make_inputs(row: Row) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(0)
-    arrays = {}
-    for name, spec in row.inputs.items():
-        kind, shape = spec[0], spec[1]
-        if kind == "normal":
-            arrays[name] = rng.normal(size=shape).astype(np.float32)
-        elif kind == "uniform":
-            arrays[name] = rng.random(size=shape).astype(np.float32)
-        elif kind == "binary":
-            arrays[name] = rng.integers(0, 2, size=shape).astype(np.float32)
-        elif kind == "integers":
-            arrays[name] = rng.integers(0, spec[2], size=shape).astype(np.int64)
-        else:
-            raise ValueError(f"unknown input kind {kind!r}")
-    return arrays
+pytestmark = pytest.mark.xdist_group("cheat-sheet")  # both programs run once, on one worker
 
 
-def run_side(code: str, result: str | None, namespace: dict):
-    if result is None:
-        return eval(compile(code, "<cheat sheet>", "eval"), namespace)
-    exec(compile(code, "<cheat sheet>", "exec"), namespace)
-    return eval(compile(result, "<cheat sheet result>", "eval"), namespace)
-
-
-def pytorch_side(row: Row, arrays: dict):
-    import torch
-
-    namespace = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional, "np": np}
-    for name, array in arrays.items():
-        namespace[name] = array.copy() if name in row.numpy_inputs else torch.tensor(array)
-    return run_side(row.pytorch, row.pytorch_result, namespace)
-
-
-def tensorflow_side(row: Row, arrays: dict):
-    import keras
-    import tensorflow as tf
-
-    assert keras.backend.backend() == "tensorflow", "the TensorFlow column must run with the TensorFlow backend"
-    namespace = {"tf": tf, "keras": keras, "np": np}
-    for name, array in arrays.items():
-        namespace[name] = array.copy() if name in row.numpy_inputs else tf.constant(array)
-    return run_side(row.tensorflow, row.tensorflow_result, namespace)
-
-
-def dtype_name(value) -> str:
-    import tensorflow as tf
-    import torch
-
-    if isinstance(value, torch.dtype):
-        return str(value).removeprefix("torch.")
-    if isinstance(value, tf.DType):
-        return value.name
-    if isinstance(value, str):
-        return value
-    raise TypeError(f"not a dtype: {value!r}")
-
-
-def as_numpy(value) -> np.ndarray:
-    import torch
-
-    if isinstance(value, torch.Tensor):
-        return value.detach().cpu().numpy()
-    if hasattr(value, "numpy"):  # tf.Tensor, tf.Variable
-        return np.asarray(value.numpy())
-    return np.asarray(value)
+@pytest.fixture(scope="module")
+def sides(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cheat-sheet")
+    return folder, run_both(folder)
 
 
 def describe(array: np.ndarray) -> str:
@@ -104,25 +39,29 @@ def row_id(row: Row) -> str:
     return re.sub(r"[^a-z0-9]+", "-", row.operation.lower()).strip("-")
 
 
-@pytest.mark.parametrize("row", ROWS, ids=row_id)
-def test_row_agrees(row: Row, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # saving rows write their files here
-    arrays = make_inputs(row)
+def side_result(sides, row: Row, framework: str):
+    folder, runs = sides
+    index = ROWS.index(row)
+    run = runs[framework]
+    result = run.results[index + 1] if index + 1 < len(run.results) else None  # piece 0 imports the row runner
     where = f"cheat sheet row {row.category!r} / {row.operation!r}"
-    try:
-        got_torch = pytorch_side(row, arrays)
-    except Exception as err:
-        pytest.fail(f"{where}: the PyTorch code raised {type(err).__name__}: {err}\n{row.pytorch}")
-    try:
-        got_tf = tensorflow_side(row, arrays)
-    except Exception as err:
-        pytest.fail(f"{where}: the TensorFlow code raised {type(err).__name__}: {err}\n{row.tensorflow}")
+    if result is None or result.status != "passed":
+        detail = result.error if result else (run.crash or "an earlier row stopped the program")
+        code = row.pytorch if framework == "PyTorch" else row.tensorflow
+        pytest.fail(f"{where}: the {framework} code did not run\n{code}\n{detail}", pytrace=False)
+    if result.stderr.strip():
+        pytest.fail(f"{where}: the {framework} code wrote to stderr:\n{result.stderr}", pytrace=False)
+    path = folder / framework / f"{index}"
+    return json.loads(path.with_suffix(".json").read_text()) if row.check == "dtype" else np.load(path.with_suffix(".npy"))
 
+
+@pytest.mark.parametrize("row", ROWS, ids=row_id)
+def test_row_agrees(row: Row, sides):
+    where = f"cheat sheet row {row.category!r} / {row.operation!r}"
+    a, b = side_result(sides, row, "PyTorch"), side_result(sides, row, "TensorFlow")
     if row.check == "dtype":
-        assert dtype_name(got_torch) == dtype_name(got_tf), (
-            f"{where}: PyTorch gives dtype {dtype_name(got_torch)}, TensorFlow {dtype_name(got_tf)}")
+        assert a == b, f"{where}: PyTorch gives dtype {a}, TensorFlow {b}"
         return
-    a, b = as_numpy(got_torch), as_numpy(got_tf)
     assert a.shape == b.shape, f"{where}: shapes differ: PyTorch {a.shape}, TensorFlow {b.shape}"
     if row.dtypes is None:
         assert a.dtype == b.dtype, f"{where}: dtypes differ: PyTorch {a.dtype}, TensorFlow {b.dtype}"
@@ -156,14 +95,14 @@ def test_rows_are_well_formed():
 
 def test_page_has_the_placeholder_once_and_the_hook_is_registered():
     text = PAGE.read_text()
-    assert text.count(site_hook.PLACEHOLDER) == 1, f"{PAGE.name} must hold the line {site_hook.PLACEHOLDER} once"
-    assert "tests/cheat_sheet/site_hook.py" in (ROOT / "mkdocs.yml").read_text(), "mkdocs.yml does not list the hook"
+    assert text.count(render.PLACEHOLDER) == 1, f"{PAGE.name} must hold the line {render.PLACEHOLDER} once"
+    assert "engine/site/hooks.py" in MKDOCS_YML.read_text(), "mkdocs.yml does not list the site hooks"
 
 
 def test_rendered_table_shows_every_row_exactly_as_tested():
     """Render the tables as MkDocs does (Python-Markdown, tables extension): each row is one table row whose cells
     hold the tested code line by line, unchanged (pipes included)."""
-    table = site_hook.render_tables()
+    table = render.render_tables()
     for category in CATEGORIES:
         assert f"\n### {category}\n" in f"\n{table}\n"
     rendered = markdown.markdown(table, extensions=["tables"])
@@ -176,10 +115,5 @@ def test_rendered_table_shows_every_row_exactly_as_tested():
             shown = re.findall(r"<code>(.*?)</code>", cell)
             expected = [html.escape(line, quote=False) for line in code.splitlines()]
             assert shown == expected, f"{row.operation}: the page shows {shown}, the test runs {expected}"
-    rendered = site_hook.on_page_markdown(PAGE.read_text(), page=_FakePage("cheat-sheet.md"), config={}, files=None)
-    assert site_hook.PLACEHOLDER not in rendered and table in rendered
-
-
-class _FakePage:
-    def __init__(self, src_uri: str):
-        self.file = type("File", (), {"src_uri": src_uri})()
+    rendered = render.fill_page(PAGE.read_text())
+    assert render.PLACEHOLDER not in rendered and table in rendered

@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from harness.page import ROOT
+from engine.settings import ROOT
 
 FIGURE = re.compile(r"\d+(?:\.\d+)?\s?%|\d+(?:\.\d+)?\s?percent\b|[$€£]\s?\d[\d.,]*\s?(?:billion|million|bn|m)\b", re.I)
 SOURCE = re.compile(r"\]\(https?://")

@@ -5,23 +5,30 @@ Each test runs pytest on a fixture page in a child process, as a contributor wou
 
 from __future__ import annotations
 
-import shutil
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import nbclient
 import pytest
-
-from harness.compare import NUMBER, outputs_match
-from harness.page import ROOT, read_page
+from engine import accounting
+from engine.check import session
+from engine.check.plugin import stamp_problem
+from engine.page.model import read_page
+from engine.run.compare import NUMBER, outputs_match
+from engine.settings import COUNTS_VARIABLE, DOCS, PROGRAM_ENVIRONMENT, ROOT
+from engine.site import downloads
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
 
 
-def run_page(page: str | Path, *options: str) -> subprocess.CompletedProcess:
+def run_page(page: str | Path, *options: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """pytest on one page in a child process, as a contributor runs it: a session of its own, not this one's."""
+    own = {k: v for k, v in os.environ.items() if k not in (session.VARIABLE, COUNTS_VARIABLE)}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT), str(page), *options],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env={**own, **(env or {})},
     )
 
 
@@ -34,7 +41,7 @@ def failing(page: str, *options: str) -> str:
 def test_good_page_passes():
     result = run_page(FIXTURES / "good.md")
     assert result.returncode == 0, result.stdout
-    assert "4 blocks executed on 1 page" in result.stdout
+    assert "4 blocks executed on 1 page; 0 skipped" in result.stdout
 
 
 def test_wrong_digit_in_output_names_the_output_line(tmp_path):
@@ -125,11 +132,86 @@ def test_sections_shown_out_of_order():
     assert "out_of_order.md:3: sections of tests/fixtures/snippets/sections.py appear on the page in the order" in failing("out_of_order.md")
 
 
-@pytest.mark.skipif(Path("/dev/nvidia0").exists(), reason="this machine has a GPU: --require-gpu passes here")
-def test_require_gpu_fails_without_a_gpu():
-    result = run_page(FIXTURES / "good.md", "--require-gpu", "--framework", "pytorch")
+def test_require_gpu_fails_without_a_gpu(tmp_path):
+    """A torch that sees no GPU (a stand-in, so the test means the same on a machine that has one)."""
+    (tmp_path / "torch").mkdir()
+    (tmp_path / "torch" / "__init__.py").write_text("class cuda:\n    is_available = staticmethod(lambda: False)\n")
+    result = run_page(FIXTURES / "good.md", "--require-gpu", "--framework", "pytorch", env={"PYTHONPATH": str(tmp_path)})
     assert result.returncode != 0
     assert "--require-gpu: PyTorch sees no GPU on this machine" in result.stdout + result.stderr
+
+
+def test_require_gpu_passes_when_the_framework_sees_one():
+    stand_in = Path(__file__).parent / "fixtures" / "fake_gpu"  # a torch whose cuda.is_available() is True
+    result = run_page(FIXTURES / "good.md", "--require-gpu", "--framework", "pytorch", env={"PYTHONPATH": str(stand_in)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 blocks executed on 1 page" in result.stdout
+
+
+def test_framework_option_runs_one_framework_only():
+    result = run_page(FIXTURES / "good.md", "--framework", "tensorflow", "-v")
+    assert result.returncode == 0, result.stdout
+    assert "good.md::TensorFlow::line 21 PASSED" in result.stdout and "::PyTorch::" not in result.stdout
+    assert "2 blocks executed on 1 page" in result.stdout
+
+
+def test_tolerances_loosen_the_comparison_of_numbers():
+    assert "the output shown differs" in failing("close_number.md")
+    assert run_page(FIXTURES / "close_number.md", "--rtol", "1e-3").returncode == 0
+    assert run_page(FIXTURES / "close_number.md", "--atol", "2e-4").returncode == 0
+    assert run_page(FIXTURES / "close_number.md", "--atol", "5e-5").returncode != 0
+
+
+def test_skipif_skips_only_when_its_condition_holds():
+    result = run_page(FIXTURES / "skipif.md", "-rs")
+    assert result.returncode == 0, result.stdout
+    assert "skipped when the program runs as a script" in result.stdout
+    assert "1 blocks executed on 1 page; 1 skipped" in result.stdout
+
+
+def test_stderr_fails_a_block_unless_it_is_marked():
+    out = failing("stderr.md")
+    assert "stderr.md:3 [PyTorch]: the block wrote to stderr" in out and "a warning a reader would see" in out
+    assert run_page(FIXTURES / "stderr_expected.md").returncode == 0
+
+
+def test_a_program_that_reports_no_versions_fails_its_stamp():
+    assert stamp_problem({}, {"torch": "2.13.0"}) and "reported no framework versions" in stamp_problem({}, {})
+    assert "does not name the versions" in stamp_problem({"torch": "2.14.1"}, {"torch": "2.13.0"})
+    assert stamp_problem({"torch": "2.13.0"}, {"torch": "2.13.0", "keras": "3.15.1"}) is None
+
+
+def test_each_page_is_parsed_once_and_each_program_runs_once(tmp_path):
+    counts = tmp_path / "counts.tsv"
+    result = run_page(FIXTURES / "good.md", env={COUNTS_VARIABLE: str(counts)})
+    assert result.returncode == 0, result.stdout
+    lines = counts.read_text().splitlines()
+    assert [line.split("\t")[:2] for line in lines if line.startswith("parse")] == [["parse", "tests/fixtures/pages/good.md"]]
+    assert sorted(line.split("\t")[1] for line in lines if line.startswith("run")) == [
+        "tests/fixtures/pages/good.md::PyTorch", "tests/fixtures/pages/good.md::TensorFlow"]
+    assert accounting.problems(lines) == []
+    assert "work done: 2 programs run once each" in result.stdout
+
+
+def test_accounting_names_work_done_twice():
+    lines = ["parse\tdocs/a.md\t11", "parse\tdocs/a.md\t11", "parse\tdocs/a.md\t12", "run\tdocs/a.md::PyTorch\t13",
+             "run\tdocs/a.md::PyTorch\t14", "build\tsite\t2", "build\tsite\t0", "build\tmike\t1"]
+    assert accounting.problems(lines) == [
+        "docs/a.md was parsed 2 times by process 11", "docs/a.md::PyTorch ran 2 times",
+        "the site was built 2 times", "a mike deployment executed 1 notebook(s) again"]
+    assert accounting.problems(lines[2:4] + lines[5:6] + ["build\tmike\t0"]) == []
+
+
+def test_the_downloadable_notebook_runs_in_a_jupyter_kernel(tmp_path, monkeypatch):
+    """A page's download, as a reader opens it: run top to bottom in a real kernel, each cell printing what the
+    page shows (the site's own notebooks are checked against the page programs that ran, see engine.check.reader)."""
+    page = read_page(FIXTURES / "good.md")
+    for name, value in PROGRAM_ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    nb = downloads.notebook(page, "TensorFlow", "https://example.org/", "intro")
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    printed = ["".join(o.get("text", "") for o in c.outputs) for c in nb.cells if c.cell_type == "code"]
+    assert printed == [b.expected for b in page.program("TensorFlow")]
 
 
 def test_program_runs_as_a_script_so_autograph_reads_the_source():
@@ -141,15 +223,29 @@ def test_update_outputs_writes_what_ran(tmp_path):
     page = tmp_path / "page.md"
     page.write_text((FIXTURES / "output_not_shown.md").read_text())
     assert run_page(page, "--update-outputs").returncode == 0
-    assert "    " not in page.read_text() and "a line the page does not show\n```" in page.read_text()
+    assert page.read_text() == (FIXTURES / "output_not_shown.md").read_text() + (
+        '\n<!--pytest-codeblocks:expected-output-->\n\n```text title="Output"\na line the page does not show\n```\n')
     assert run_page(page).returncode == 0
     page.write_text(page.read_text().replace('print("a line the page does not show")', "pass"))
     assert run_page(page, "--update-outputs").returncode == 0
     assert "expected-output" not in page.read_text()
 
 
+def test_update_outputs_writes_each_output_inside_its_tab(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text((FIXTURES / "tabbed_output.md").read_text())
+    assert run_page(page, "--update-outputs").returncode == 0
+    marker, fence = "    <!--pytest-codeblocks:expected-output-->", '    ```text title="Output"'
+    assert page.read_text() == (
+        '# Outputs written into tabs\n\n=== "PyTorch"\n\n    ```python\n    print("from PyTorch")\n    ```\n\n'
+        f'{marker}\n\n{fence}\n    from PyTorch\n    ```\n\n'
+        '=== "TensorFlow"\n\n    ```python\n    print("from TensorFlow")\n    ```\n\n'
+        f'{marker}\n\n{fence}\n    from TensorFlow\n    ```\n')
+    assert run_page(page).returncode == 0
+
+
 def shown_outputs():
-    for page in sorted((ROOT / "docs").rglob("*.md")):
+    for page in sorted(DOCS.rglob("*.md")):
         for block in read_page(page).blocks:
             if block.expected:
                 yield pytest.param(block.expected, id=f"{page.name}:{block.expected_line}")

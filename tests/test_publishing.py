@@ -4,12 +4,13 @@ conftest.py), as CI deploys them to gh-pages; the real repository is untouched."
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from conftest import run
 
-pytestmark = pytest.mark.xdist_group("site")  # shares the mike deployment with tests/test_site.py
+pytestmark = pytest.mark.site  # shares the mike deployment with tests/test_site.py
 
 def git(repo, *args: str) -> str:
     return run(["git", *args], repo)
@@ -24,10 +25,19 @@ def test_versions_json_lists_both_versions_with_framework_titles(published):
 
 
 def test_latest_redirects_to_the_newest_version(published):
-    page = git(published, "show", "gh-pages:latest/index.html")
-    assert 'content="0; url=../2026.11/"' in page or "../2026.11/" in page, page[:500]
-    root = git(published, "show", "gh-pages:index.html")
-    assert "latest/" in root
+    assert redirect_target(git(published, "show", "gh-pages:latest/index.html")) == "../2026.11/"
+    assert redirect_target(git(published, "show", "gh-pages:latest/tensors/index.html")) == "../../2026.11/tensors/"
+    assert redirect_target(git(published, "show", "gh-pages:index.html")) == "latest/"
+
+
+def redirect_target(page: str) -> str:
+    """Where mike's redirect page sends the browser: its script's target, which its fallback refresh and its link
+    must name too."""
+    script = re.search(r'window\.location\.replace\(\s*"([^"]+)"', page)
+    assert script, f"no redirect in the page:\n{page[:500]}"
+    target = script.group(1)
+    assert f'content="1; url={target}"' in page and f'href="{target}"' in page, f"the page disagrees on {target}:\n{page}"
+    return target
 
 
 def test_older_version_is_untouched(published):

@@ -20,7 +20,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make test installs it)"),
-    pytest.mark.xdist_group("site"),  # one worker builds the site and the mike deployment once for all of them
+    pytest.mark.site,  # reads the session's one build; with the mike deployment, on one worker, after the pages
 ]
 
 

@@ -1,32 +1,19 @@
-"""MkDocs hook (mkdocs.yml `hooks:`): put the cheat-sheet tables, made from tests/cheat_sheet/rows.py, on the page.
+"""The cheat-sheet tables, made from rows.py, for docs/cheat-sheet.md.
 
-docs/cheat-sheet.md holds the line `<!-- cheat-sheet-table -->`; on_page_markdown replaces it with one table per
-category: the operation (with its inputs and a note) and the code for each framework, one code span per line.
-tests/test_cheat_sheet.py runs the same rows, so the code on the page is the code that was tested.
+The page holds the line `<!-- cheat-sheet-table -->`; `fill_page` replaces it with one table per category: the
+operation (with its inputs and a note) and the code for each framework, one code span per line. The test runs the
+same rows (program.py), so the code on the page is the code that was tested.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
+from . import rows as cheat_rows
 
 PLACEHOLDER = "<!-- cheat-sheet-table -->"
 PAGE = "cheat-sheet.md"
 # Keep each code line on one line (the theme lets code in table cells break anywhere, even inside a name); a table
 # wider than the page scrolls sideways instead. The rule sits in this page only.
 STYLE = "<style>.md-typeset td code { white-space: nowrap; } .md-typeset td:first-child { min-width: 14em; }</style>"
-
-
-def _rows_module():
-    """rows.py, read afresh on every build (so `mkdocs serve` shows edits) and by file name: MkDocs loads hooks as
-    standalone modules, so `tests/` is not on sys.path."""
-    name = "_cheat_sheet_rows_for_site"
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("rows.py"))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the class is created
-    spec.loader.exec_module(module)
-    return module
 
 
 def escape(text: str) -> str:
@@ -54,7 +41,7 @@ def inputs_text(row, kinds) -> str:
 
 
 def render_tables() -> str:
-    rows = _rows_module()
+    rows = cheat_rows
     out = []
     for category in rows.CATEGORIES:
         out += [f"### {category}", "", "| Operation | PyTorch | TensorFlow |", "| --- | --- | --- |"]
@@ -66,9 +53,7 @@ def render_tables() -> str:
     return "\n".join(out).rstrip("\n")
 
 
-def on_page_markdown(markdown, page, config, files, **kwargs):
-    if page.file.src_uri != PAGE:
-        return markdown
+def fill_page(markdown: str) -> str:
     if PLACEHOLDER not in markdown:
         raise ValueError(f"{PAGE} has lost its placeholder line {PLACEHOLDER}")
     return markdown.replace(PLACEHOLDER, STYLE + "\n\n" + render_tables(), 1)

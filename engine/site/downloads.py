@@ -14,9 +14,8 @@ import textwrap
 import jupytext
 import nbformat
 
-from .execute import runs
-from .page import MARKER, Block, Page
-from .tabs import scan_tabs
+from ..page.markers import COMMENT
+from ..page.model import Block, Page
 
 ADMONITION = re.compile(r'^(?P<indent>\s*)(?:!!!|\?\?\?\+?)\s+\w+(?:\s+"(?P<title>[^"]*)")?\s*$')
 PAGE_LINK = re.compile(r"\]\((?!https?:)(?P<page>[\w./-]+?)\.md(?P<anchor>#[\w-]+)?\)")
@@ -51,8 +50,7 @@ def _prose_to_markdown(lines: list[str], site_url: str) -> str:
 
 
 def notebook(page: Page, framework: str, site_url: str, intro: str) -> nbformat.NotebookNode:
-    lines = page.path.read_text().splitlines()
-    _, owner = scan_tabs(lines)
+    lines, owner = page.lines, page.owner
     blocks = {b.line: b for b in page.program(framework)}
     skipped_lines: set[int] = set()  # output blocks and their markers: outputs come from the reader's run
     for block in page.blocks:
@@ -71,14 +69,14 @@ def notebook(page: Page, framework: str, site_url: str, intro: str) -> nbformat.
     while number < len(lines):
         number += 1
         line, tab = lines[number - 1], owner[number - 1]
-        if number in skipped_lines or MARKER.match(line):
+        if number in skipped_lines or COMMENT.match(line):
             continue
         if tab is not None and (tab.label != framework or tab.line == number):
             continue  # the other framework's tab, or a tab header
         if number in blocks:
             block: Block = blocks[number]
             flush()
-            if runs(block):
+            if block.runs:
                 cells.append(nbformat.v4.new_code_cell(block.code.rstrip("\n")))
             else:
                 prose.extend([f"Not run here ({block.skip_reason}):", "", "```python", *block.code.rstrip("\n").splitlines(), "```"])
@@ -103,9 +101,20 @@ def script(nb: nbformat.NotebookNode) -> str:
 
 
 def intro_text(page: Page, framework: str, page_url: str, verified_with: str) -> str:
-    title = next((l[2:].strip() for l in page.path.read_text().splitlines() if l.startswith("# ")), page.path.stem)
     return textwrap.dedent(f"""\
-        # {title} ({framework})
+        # {page.title} ({framework})
 
         The {framework} program of [this page of the guide]({page_url}): its prose and every {framework} code block, in
         page order. {verified_with}; with other versions some printed values may differ.""")
+
+
+def after_title_and_summary(lines: list[str]) -> int:
+    """The line after the page's `# Title` and its "In one sentence" admonition, if it has one."""
+    at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
+    while at < len(lines) and not lines[at].strip():
+        at += 1
+    if at < len(lines) and lines[at].startswith("!!! abstract"):
+        at += 1
+        while at < len(lines) and (lines[at].startswith("    ") or not lines[at].strip()):
+            at += 1
+    return at

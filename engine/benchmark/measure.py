@@ -1,8 +1,8 @@
 """Measure one training step in PyTorch and TensorFlow/Keras, eager and compiled, and write the numbers as JSON.
 
-    python tests/benchmarks/run_benchmarks.py                  # full run (make benchmark), one to five minutes
-    python tests/benchmarks/run_benchmarks.py --quick          # a smoke run: few steps, no Inductor compile
-    python tests/benchmarks/run_benchmarks.py --output x.json  # write somewhere else
+    python -m engine.benchmark.measure                  # full run (make benchmark), one to five minutes
+    python -m engine.benchmark.measure --quick          # a smoke run: few steps, no Inductor compile
+    python -m engine.benchmark.measure --output x.json  # write somewhere else
 
 Two small models, the same in both frameworks: an MLP (784-128-10, 101,770 parameters) and a CNN (Conv 32 3x3 +
 Dense 10 on 28x28x1 images, 216,650 parameters), trained on one fixed batch made with NumPy from seed 0.
@@ -36,12 +36,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
-ROOT = Path(__file__).resolve().parents[2]
-RESULTS_DIR = ROOT / "docs" / "performance"
+from ..settings import DOCS, PROGRAM_ENVIRONMENT
+
+RESULTS_DIR = DOCS / "performance"
 THREADS = 2  # intra-op threads in both frameworks; inter-op threads: 1
 BATCH = 64
 LEARNING_RATE = 0.01
@@ -67,11 +68,11 @@ TENSORFLOW_MODES = {
     "keras": "Keras train_on_batch, jit_compile=False",
     "keras-xla": "Keras train_on_batch, jit_compile=True",
 }
-CHILD_ENVIRONMENT = {
+# The program environment of every guide program, with the benchmark's own thread counts.
+CHILD_ENVIRONMENT = PROGRAM_ENVIRONMENT | {
     "OMP_NUM_THREADS": str(THREADS),  # Inductor's generated C++ and oneDNN/OpenMP in both frameworks
-    "TF_ENABLE_ONEDNN_OPTS": "0",
-    "TF_CPP_MIN_LOG_LEVEL": "1",
-    "PYTHONDONTWRITEBYTECODE": "1",
+    "TF_NUM_INTRAOP_THREADS": str(THREADS),
+    "TF_NUM_INTEROP_THREADS": "1",
 }
 MESSAGE = "@benchmark "  # the children's protocol lines on stdout start with this; anything else is passed through
 
@@ -330,7 +331,7 @@ class Child:
 
     def __init__(self, framework: str, settings: dict, extra_env: dict):
         self.framework = framework
-        command = [sys.executable, __file__, "--serve", framework, "--settings", json.dumps(settings)]
+        command = [sys.executable, "-m", "engine.benchmark.measure", "--serve", framework, "--settings", json.dumps(settings)]
         self.process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
             env=os.environ | CHILD_ENVIRONMENT | extra_env,
@@ -436,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
     if load_before and load_before[0] > 0.5 * (os.cpu_count() or 1):
         print(f"note: the machine is busy (load average {load_before[0]}): step times will be slower and noisier "
               "than on an idle machine, PyTorch's most of all", file=sys.stderr)
-    date = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
+    date = datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
     torch_part, tf_part, durations = measure(settings)
 
     import numpy as np  # only for its version: the parent imports no framework

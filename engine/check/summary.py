@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 
-
 def _block_reports(terminalreporter):
     """(page, framework, outcome, skip reason, properties) for every block item that reported.
 
@@ -22,7 +21,7 @@ def _block_reports(terminalreporter):
             yield parts[0], parts[1], outcome, reason, dict(report.user_properties)
 
 
-def write_summary(terminalreporter) -> None:
+def write_summary(terminalreporter, accounting: tuple[str, list[str]] | None = None) -> None:
     pages: dict[str, dict] = defaultdict(lambda: {"executed": 0, "failed": 0, "skipped": [], "not run": 0})
     seconds: dict[tuple[str, str], float] = {}
     on_gpu = 0
@@ -45,7 +44,13 @@ def write_summary(terminalreporter) -> None:
     write = terminalreporter.write_line
     terminalreporter.section("executable guide")
     total = sum(c["executed"] for c in pages.values())
-    write(f"{total} blocks executed on {len(pages)} page{'s' if len(pages) != 1 else ''}" + (f", {on_gpu} of them in programs that saw a GPU" if on_gpu else ""))
+    skipped = sum(len(c["skipped"]) for c in pages.values())
+    write(f"{total} blocks executed on {len(pages)} page{'s' if len(pages) != 1 else ''}"
+          + (f", {on_gpu} of them in programs that saw a GPU" if on_gpu else "") + f"; {skipped} skipped")
+    if accounting:
+        write(f"work done: {accounting[0]}")
+        for problem in accounting[1]:
+            write(f"  done more than once: {problem}", red=True)
     for page in sorted(pages):
         counts = pages[page]
         line = f"  {page}: {counts['executed']} executed"

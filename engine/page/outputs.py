@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .page import Block, MARKER
+from .markers import COMMENT
+from .model import Block, read_page
 
 MARKER_LINE = "<!--pytest-codeblocks:expected-output-->"
 
@@ -29,15 +30,13 @@ def _output_fence(indent: str, printed: str) -> list[str]:
 def _marker_line(lines: list[str], output_fence_line: int) -> int:
     """1-based line of the expected-output marker above an output fence."""
     for number in range(output_fence_line - 1, 0, -1):
-        if MARKER.match(lines[number - 1]):
+        if COMMENT.match(lines[number - 1]):
             return number
     raise ValueError(f"no expected-output marker above line {output_fence_line}")
 
 
 def write_outputs(page: Path, printed: dict[int, str]) -> bool:
     """Rewrite the page's output blocks from `printed` (block line -> stdout). Return whether the page changed."""
-    from .page import read_page
-
     original = page.read_text()
     lines = original.splitlines()
     blocks = {b.line: b for b in read_page(page).blocks}

@@ -1,50 +1,34 @@
-"""Read a page into its programs: one per framework, made of the page's Python blocks in page order.
+"""The page model: a page read into its blocks, once per process, shared by the lint, the programs, the downloads
+and the site hooks.
 
-The blocks come from pytest-codeblocks' parser, so markers mean what they mean there. Include lines
-(`--8<-- "snippets/x/pytorch.py:section"`) are expanded by the same pymdownx.snippets preprocessor MkDocs uses,
-configured from mkdocs.yml, so the test runs exactly the text the site shows. A block that includes a section keeps
-the snippet file's name and line numbers, so tracebacks, `inspect.getsource` and AutoGraph see the real file.
+The blocks come from pytest-codeblocks' parser, so its markers mean what they mean there; `markers` reads the whole
+marker family. Include lines (`--8<-- "snippets/x/pytorch_code.py:section"`) are expanded by the same
+pymdownx.snippets preprocessor MkDocs uses, configured from mkdocs.yml, so a program is exactly the text the site
+shows. A block that includes a section keeps the snippet file's name and line numbers, so tracebacks,
+`inspect.getsource` and AutoGraph see the real file.
 
 Anything malformed raises `PageError`, which names the page and line.
 """
 
 from __future__ import annotations
 
-import ast
 import functools
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pytest_codeblocks import extract_from_buffer
 
+from .. import accounting
+from ..settings import FRAMEWORKS, MKDOCS_YML, ROOT
+from . import markers
+from .errors import PageError, relative
 from .tabs import FENCE, Tab, scan_tabs
 
-FRAMEWORKS = ("PyTorch", "TensorFlow")
-ROOT = Path(__file__).resolve().parents[2]
-
-# Every HTML comment that starts like a marker must be one the harness understands.
-MARKER = re.compile(r"^\s*<!--[-\s]*(?P<body>(pytest|guide)\S*.*?)[-\s]*-->\s*$")
-KNOWN_CODEBLOCKS_MARKERS = {"expected-output"}
-SAME_OUTPUT = "guide:same-output"
 INCLUDE = re.compile(r'^\s*-{1,}8<-{1,}[ \t]+"(?P<target>[^"]+)"\s*$')
 SECTION_MARKER = re.compile(r"--8<--\s*\[\s*(?P<kind>start|end)\s*:\s*(?P<name>[-\w]+)\s*\]")
-
-
-class PageError(Exception):
-    """Bad input on a page or in a snippet file; the message starts with `file:line:`."""
-
-    def __init__(self, path: Path | str, line: int, message: str):
-        super().__init__(f"{relative(path)}:{line}: {message}")
-        self.path, self.line, self.message = Path(path), line, message
-
-
-def relative(path: Path | str) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
 
 
 @dataclass
@@ -70,6 +54,7 @@ class Block:
     expected_end_line: int | None = None
     skip_reason: str | None = None
     skipif: str | None = None  # an expression evaluated inside the program; true means skip
+    stderr_reason: str | None = None  # why the block may write to stderr (a guide:stderr marker)
     tab_set: int | None = None
 
     @property
@@ -81,6 +66,11 @@ class Block:
         return self.include.first_line if self.include else self.line + 1
 
     @property
+    def runs(self) -> bool:
+        """A block with an unconditional skip marker is shown on the page but never sent to the program."""
+        return not (self.skip_reason and self.skipif is None)
+
+    @property
     def where(self) -> str:
         here = f"{relative(self.page)}:{self.line}"
         if self.include:
@@ -88,12 +78,28 @@ class Block:
         return here
 
 
+@dataclass(frozen=True)
+class Fence:
+    """Any fenced block of the page, run or not, as pytest-codeblocks reads it (for the lint)."""
+
+    syntax: str
+    line: int
+    marks: tuple[str, ...]
+
+
 @dataclass
 class Page:
     path: Path
-    blocks: list[Block]
+    lines: list[str]
+    blocks: list[Block]  # the Python blocks that belong to a program
+    fences: list[Fence]  # every fence
     tabs: list[Tab]
+    owner: list[Tab | None]  # for each line (0-based), the innermost tab it sits in
     same_output_sets: list[tuple[int, int]] = field(default_factory=list)  # (marker line, tab set id)
+
+    @property
+    def title(self) -> str:
+        return next((line[2:].strip() for line in self.lines if line.startswith("# ")), self.path.stem)
 
     def program(self, framework: str) -> list[Block]:
         return [b for b in self.blocks if b.framework in (framework, None)]
@@ -112,55 +118,13 @@ def snippet_preprocessor():
     import markdown
     from mkdocs.utils.yaml import yaml_load
 
-    with open(ROOT / "mkdocs.yml") as handle:
+    with open(MKDOCS_YML) as handle:
         extensions = yaml_load(handle)["markdown_extensions"]
     options = next(e["pymdownx.snippets"] for e in extensions if isinstance(e, dict) and "pymdownx.snippets" in e)
     # MkDocs runs from the project root, where base_path "." points; the tests may run from anywhere.
     options = {**options, "base_path": [str(ROOT / p) for p in options.get("base_path", ["."])]}
     md = markdown.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": options})
     return md.preprocessors["snippet"]
-
-
-def parse_skip(mark: str, path: Path, line: int) -> tuple[str | None, str | None]:
-    """Turn `pytest.mark.skip(reason=...)` / `pytest.mark.skipif("expr", reason=...)` into (reason, condition)."""
-    try:
-        call = ast.parse(mark, mode="eval").body
-    except SyntaxError as err:
-        raise PageError(path, line, f"marker <!--{mark}--> is not valid Python: {err.msg}") from None
-    name = ast.unparse(call.func if isinstance(call, ast.Call) else call)
-    if name not in ("pytest.mark.skip", "pytest.mark.skipif"):
-        raise PageError(path, line, f"unknown marker <!--{mark}-->; the harness understands pytest.mark.skip and skipif")
-    keywords = {k.arg: k.value for k in call.keywords} if isinstance(call, ast.Call) else {}
-    reason = keywords.get("reason")
-    if not (isinstance(reason, ast.Constant) and isinstance(reason.value, str) and reason.value.strip()):
-        raise PageError(path, line, f"<!--{mark}--> needs reason=\"...\" saying why the block is not run")
-    if name == "pytest.mark.skip":
-        return reason.value, None
-    if len(call.args) != 1 or not isinstance(call.args[0], ast.Constant) or not isinstance(call.args[0].value, str):
-        raise PageError(path, line, f'<!--{mark}--> needs one condition as a string, e.g. skipif("not torch.cuda.is_available()", ...)')
-    return reason.value, call.args[0].value
-
-
-def check_markers(path: Path, lines: list[str]) -> list[int]:
-    """Reject markers the harness would not understand; return the lines of `guide:same-output` markers."""
-    same_output = []
-    for number, line in enumerate(lines, 1):
-        match = MARKER.match(line)
-        if not match:
-            continue
-        body = match.group("body").strip()
-        if body == SAME_OUTPUT:
-            same_output.append(number)
-        elif body.startswith("pytest-codeblocks:"):
-            keyword = body.split(":", 1)[1].strip("- ")
-            if keyword not in KNOWN_CODEBLOCKS_MARKERS:
-                hint = " (not needed: every block of a tab continues its program)" if keyword == "cont" else ""
-                raise PageError(path, number, f"unknown marker <!--{body}-->{hint}")
-        elif body.startswith("pytest.mark."):
-            parse_skip(body, path, number)
-        else:
-            raise PageError(path, number, f"unknown marker <!--{body}-->")
-    return same_output
 
 
 def closing_fence(lines: list[str], opening: int, path: Path) -> int:
@@ -175,10 +139,10 @@ def closing_fence(lines: list[str], opening: int, path: Path) -> int:
 
 def expand_include(block_code: str, path: Path, line: int) -> tuple[str, Include | None]:
     """Expand a block's include line; a block holds either one include or inline code, never both."""
-    code_lines = [l for l in block_code.splitlines() if l.strip()]
-    includes = [INCLUDE.match(l) for l in code_lines]
+    code_lines = [text for text in block_code.splitlines() if text.strip()]
+    includes = [INCLUDE.match(text) for text in code_lines]
     if not any(includes):
-        if any("--8<--" in l for l in code_lines):
+        if any("--8<--" in text for text in code_lines):
             raise PageError(path, line, 'malformed include; write --8<-- "snippets/<chapter>/<framework>.py:<section>"')
         return block_code, None
     if len(code_lines) != 1:
@@ -198,7 +162,8 @@ def expand_include(block_code: str, path: Path, line: int) -> tuple[str, Include
         raise PageError(path, line, f"include '{target['path']}': no such file")
     source = Path(source).resolve()
     file_lines = source.read_text().splitlines()
-    starts = [i for i, l in enumerate(file_lines, 1) if (m := SECTION_MARKER.search(l)) and m["kind"] == "start" and m["name"] == target["section"]]
+    starts = [i for i, text in enumerate(file_lines, 1)
+              if (m := SECTION_MARKER.search(text)) and m["kind"] == "start" and m["name"] == target["section"]]
     if len(starts) != 1:
         raise PageError(path, line, f"section '{target['section']}' must start exactly once in {relative(source)}")
     first = starts[0] + 1
@@ -209,16 +174,38 @@ def expand_include(block_code: str, path: Path, line: int) -> tuple[str, Include
 
 
 def read_page(path: Path | str) -> Page:
+    """The page at `path`, read once per process: later calls return the same Page until the page or one of the
+    snippet files it includes changes on disk (so `mkdocs serve` sees edits)."""
     path = Path(path).resolve()
+    cached = _pages.get(path)
+    if cached and all(_stamp(p) == stamp for p, stamp in cached[0].items()):
+        return cached[1]
+    page = _parse(path)
+    sources = {path} | {b.include.path for b in page.blocks if b.include}
+    _pages[path] = ({p: _stamp(p) for p in sources}, page)
+    return page
+
+
+_pages: dict[Path, tuple[dict[Path, tuple[int, int]], Page]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _parse(path: Path) -> Page:
+    accounting.record("parse", relative(path), os.getpid())
     text = path.read_text()
     lines = text.splitlines()
-    same_output_lines = check_markers(path, lines)
+    page_markers = markers.page_markers(path, lines)
     tabs, owner = scan_tabs(lines)
     try:
         raw_blocks = extract_from_buffer(io.StringIO(text))
     except RuntimeError as err:  # pytest-codeblocks names no line; the marker check above catches most causes
         raise PageError(path, 1, f"pytest-codeblocks could not read the page: {err}") from None
 
+    fences = [Fence((raw.syntax or "").strip(), raw.lineno, tuple(raw.marks)) for raw in raw_blocks]
     blocks = []
     for raw in raw_blocks:
         if raw.syntax != "python" and not raw.marks:
@@ -239,7 +226,8 @@ def read_page(path: Path | str) -> Page:
             tab_set=tab.set_id if tab else None,
         )
         for mark in raw.marks:
-            block.skip_reason, block.skipif = parse_skip(mark, path, raw.lineno)
+            skip = markers.skip_marker(mark, path, raw.lineno)
+            block.skip_reason, block.skipif = skip.reason, skip.condition
         if block.skip_reason and block.skipif is None:
             block.code = raw.code  # shown, never run: no include to resolve
         else:
@@ -250,12 +238,24 @@ def read_page(path: Path | str) -> Page:
         blocks.append(block)
 
     same_output = []
-    for marker_line in same_output_lines:
-        following = [t for t in tabs if t.line > marker_line]
-        if not following or any(lines[n].strip() for n in range(marker_line, following[0].line - 1)):
-            raise PageError(path, marker_line, "<!--guide:same-output--> must stand just before a tab set")
-        same_output.append((marker_line, following[0].set_id))
-    return Page(path, blocks, tabs, same_output)
+    by_line = {b.line: b for b in blocks}
+    for marker in page_markers:
+        if marker.kind == "same-output":
+            following = [t for t in tabs if t.line > marker.line]
+            if not following or any(lines[n].strip() for n in range(marker.line, following[0].line - 1)):
+                raise PageError(path, marker.line, "<!--guide:same-output--> must stand just before a tab set")
+            same_output.append((marker.line, following[0].set_id))
+        elif marker.kind == "stderr":
+            block = by_line.get(_next_line(lines, marker.line))
+            if block is None:
+                raise PageError(path, marker.line, "<!--guide:stderr(...)--> must stand just before a ```python block")
+            block.stderr_reason = marker.reason
+    return Page(path, lines, blocks, fences, tabs, owner, same_output)
+
+
+def _next_line(lines: list[str], after: int) -> int:
+    """The 1-based number of the first non-blank line after line `after`."""
+    return next((n for n in range(after + 1, len(lines) + 1) if lines[n - 1].strip()), 0)
 
 
 def _output_fence_after(lines: list[str], code_end: int, path: Path) -> int:

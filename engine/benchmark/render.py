@@ -1,6 +1,6 @@
-"""MkDocs hook (mkdocs.yml `hooks:`): the Performance page's tables, plot and numbers, made from the committed results.
+"""The Performance page's tables, plot, numbers and verdicts, made from the committed results.
 
-`make benchmark` (tests/benchmarks/run_benchmarks.py) writes docs/performance/results-cpu.json (results-gpu.json
+`make benchmark` (engine/benchmark/measure.py) writes docs/performance/results-cpu.json (results-gpu.json
 on a machine with a GPU). At build time this hook turns them into the page, so no number on the page is typed:
 
     <!-- benchmark-table -->                 machine, versions and method, then one table per model, for every
@@ -10,27 +10,26 @@ on a machine with a GPU). At build time this hook turns them into the page, so n
                                              one number from results-cpu.json in the prose, e.g.
                                              <!-- benchmark-value mlp PyTorch compile first_call -->; FIELD is
                                              first_call, median, p10, p90 or speedup (eager median / this median)
+    <!-- benchmark-claim NAME -->            a sentence or phrase that interprets the results, written from them
+                                             (see `claim`): function-vs-eager, compile-verdict, xla-verdict
 
-Anything the hook cannot fill (a missing results file, an unknown case) is logged as a warning, so
-`mkdocs build --strict` fails instead of publishing a page with holes.
+Anything `fill_page` cannot fill (a missing results file, an unknown case) comes back as a warning, which the site
+hook logs, so `mkdocs build --strict` fails instead of publishing a page with holes.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import logging
 import re
-from pathlib import Path
 
-from mkdocs.structure.files import File
+from ..settings import DOCS
 
 PAGE = "performance.md"
-RESULTS = Path(__file__).resolve().parents[2] / "docs" / "performance"
+RESULTS = DOCS / "performance"
 KINDS = {"cpu": "CPU", "gpu": "GPU"}
 MODEL_NAMES = {"mlp": "MLP", "cnn": "CNN"}
 PLACEHOLDER = re.compile(r"<!--\s*benchmark-(?P<what>[a-z-]+)(?P<args>[^>]*?)\s*-->")
-log = logging.getLogger("mkdocs.hooks.benchmarks")
 
 
 def results(kind: str) -> dict | None:
@@ -125,7 +124,7 @@ def about(data: dict, kind: str) -> str:
         f"- **torch.compile:** backend `{compile_['backend']}`, compiling {compile_['what_is_compiled']}; "
         f"{compile_['cache']}.",
         f"- **Raw numbers:** [results-{kind}.json](performance/results-{kind}.json), written by "
-        f"`tests/benchmarks/run_benchmarks.py` (`make benchmark`) in {data['durations_s']['total']:.0f} s.",
+        f"`engine/benchmark/measure.py` (`make benchmark`) in {data['durations_s']['total']:.0f} s.",
     ]
     return "\n".join(lines)
 
@@ -232,24 +231,56 @@ def render_plot(data: dict, title: str) -> bytes:
     return buffer.getvalue()
 
 
-# ----------------------------------------------------------------------------------------------------------- hooks
+# ----------------------------------------------------------------------------------------------------------- claims
+# The sentences that interpret the results are written from them, so a re-run that reverses a finding rewrites the
+# sentence instead of leaving the page saying the opposite of its own table.
 
 
-def on_files(files, config):
-    if files.get_file_from_path(PAGE) is None:
-        return files
-    for kind, title in KINDS.items():
-        data = results(kind)
-        if data is not None:
-            files.append(File.generated(config, plot_uri(kind), content=render_plot(data, title)))
-    return files
+def compared(case: dict, baseline: dict) -> str:
+    """'2.9x faster' or '1.4x slower': the median step of `case` against that of `baseline`."""
+    ratio = baseline["median_ms"] / case["median_ms"]
+    return f"{ratio:.2g}x faster" if ratio >= 1 else f"{1 / ratio:.2g}x slower"
 
 
-def on_page_markdown(markdown, page, config, files):
-    if page.file.src_uri != PAGE:
-        return markdown
-    if not PLACEHOLDER.search(markdown):
-        log.warning(f"{PAGE}: no <!-- benchmark-... --> placeholder found; the results are not shown")
+def claim(name: str, data: dict) -> str:
+    if name == "function-vs-eager":  # (PyTorch-free) eager TensorFlow step against the same step in tf.function
+        return compared(find(data, "mlp", "TensorFlow", "function"), find(data, "mlp", "TensorFlow", "eager"))
+    if name == "compile-verdict":  # torch.compile against eager PyTorch, both models
+        compiled = [find(data, model, "PyTorch", "compile") for model in data["models"]]
+        paid = [payback(case, data) for case in compiled]
+        if all(p.startswith("never") for p in paid):
+            return "Compiling costs more than it saves here."
+        if all(p != "at once" and not p.startswith("never") for p in paid):
+            return "Compiling pays back its first call, but only after " + " and ".join(
+                f"{p} ({MODEL_NAMES[c['model']]})" for p, c in zip(paid, compiled)) + "."
+        return "Compiling pays off for one model and not the other here."
+    if name == "xla-verdict":  # tf.function with XLA against plain tf.function, both models
+        pairs = [(find(data, m, "TensorFlow", "function-xla"), find(data, m, "TensorFlow", "function"))
+                 for m in data["models"]]
+        slower_start = all(x["first_call_ms"] > f["first_call_ms"] for x, f in pairs)
+        ratios = [f["median_ms"] / x["median_ms"] for x, f in pairs]
+        start = "XLA adds compile time" if slower_start else "XLA costs no extra first-call time"
+        if all(0.8 <= r <= 1.25 for r in ratios):
+            return f"{start} and changes the later steps only a little."
+        if all(r > 1.25 for r in ratios):
+            return f"{start} and makes the later steps clearly faster."
+        if all(r < 0.8 for r in ratios):
+            return f"{start} and makes the later steps slower."
+        return f"{start}, and its effect on the later steps differs between the two models."
+    raise KeyError(f"unknown claim {name!r}: function-vs-eager, compile-verdict or xla-verdict")
+
+
+# ------------------------------------------------------------------------------------------------------- the page
+
+
+def plot_files() -> dict[str, bytes]:
+    """The plot of each committed results file, by its path in the site."""
+    return {plot_uri(kind): render_plot(data, title) for kind, title in KINDS.items() if (data := results(kind))}
+
+
+def fill_page(markdown: str) -> tuple[str, list[str]]:
+    """The page with every placeholder filled in, and a warning for each one that could not be."""
+    warnings = [] if PLACEHOLDER.search(markdown) else [f"{PAGE}: no <!-- benchmark-... --> placeholder found"]
 
     def fill(match: re.Match) -> str:
         what, args = match["what"], match["args"].split()
@@ -260,9 +291,14 @@ def on_page_markdown(markdown, page, config, files):
                 return plots()
             if what == "value" and len(args) == 4:
                 return value(args)
+            if what == "claim" and len(args) == 1:
+                data = results("cpu")
+                if data is None:
+                    raise KeyError("docs/performance/results-cpu.json does not exist: run `make benchmark`")
+                return claim(args[0], data)
             raise KeyError(f"unknown placeholder {match[0]!r}")
         except KeyError as err:
-            log.warning(f"{PAGE}: {match[0]}: {err.args[0]}")
+            warnings.append(f"{PAGE}: {match[0]}: {err.args[0]}")
             return f"**(missing: {match[0][4:-3].strip()})**"
 
-    return PLACEHOLDER.sub(fill, markdown)
+    return PLACEHOLDER.sub(fill, markdown), warnings

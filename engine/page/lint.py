@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pytest_codeblocks import extract_from_buffer
-
-from .page import FRAMEWORKS, ROOT, SECTION_MARKER, Page, parse_skip, relative
+from ..settings import FRAMEWORKS
+from .errors import relative
+from .markers import skip_marker
+from .model import SECTION_MARKER, Page
 from .tabs import tab_sets
 
-SNIPPETS = ROOT / "snippets"
 SHELL_FENCES = {"sh", "bash", "shell", "zsh"}
 # A script named like a package it imports imports itself instead (Python puts the script's folder first on sys.path).
 SHADOWING_NAMES = {"tensorflow", "torch", "keras", "numpy", "sklearn", "jax", "pytorch"}
@@ -28,25 +27,28 @@ class Problem:
         return f"{relative(self.path)}:{self.line}: {self.message}"
 
 
-def fence_problems(page: Path) -> list[Problem]:
+def problems(page: Page) -> list[Problem]:
+    """Everything wrong with a page that can be seen without running it."""
+    return fence_problems(page) + tab_problems(page) + coverage_problems(page)
+
+
+def fence_problems(page: Page) -> list[Problem]:
     """Python or shell fences that pytest-codeblocks would run differently from what the page means."""
     problems = []
-    text = page.read_text()
-    for block in extract_from_buffer(io.StringIO(text)):
-        syntax = (block.syntax or "").strip()
-        language = syntax.split()[0].lstrip(".{").rstrip("}") if syntax else ""
-        skipped = any(parse_skip(mark, page, block.lineno)[1] is None for mark in block.marks)
-        if syntax == "python" or skipped:
+    for fence in page.fences:
+        language = fence.syntax.split()[0].lstrip(".{").rstrip("}") if fence.syntax else ""
+        skipped = any(skip_marker(mark, page.path, fence.line).condition is None for mark in fence.marks)
+        if fence.syntax == "python" or skipped:
             continue
         if language in {"py", "python", "python3", "py3", "pycon", "ipython"}:
-            problems.append(Problem(page, block.lineno, f"fence '```{syntax}' is not run: write a bare ```python fence, "
-                                    'or put <!--pytest.mark.skip(reason="...")--> on the line before it'))
+            problems.append(Problem(page.path, fence.line, f"fence '```{fence.syntax}' is not run: write a bare "
+                                    '```python fence, or put <!--pytest.mark.skip(reason="...")--> on the line before it'))
         elif language in SHELL_FENCES:
-            problems.append(Problem(page, block.lineno, f"fence '```{syntax}' would be executed by pytest-codeblocks: "
-                                    "show commands in a ```console fence"))
-    for number, line in enumerate(text.splitlines(), 1):
+            problems.append(Problem(page.path, fence.line, f"fence '```{fence.syntax}' would be executed by "
+                                    "pytest-codeblocks: show commands in a ```console fence"))
+    for number, line in enumerate(page.lines, 1):
         if re.match(r"^\s*~{3,}\s*\S*py", line):
-            problems.append(Problem(page, number, "Python in a ~~~ fence is not run: use a ```python fence"))
+            problems.append(Problem(page.path, number, "Python in a ~~~ fence is not run: use a ```python fence"))
     return problems
 
 
@@ -114,9 +116,3 @@ def coverage_problems(page: Page) -> list[Problem]:
             problems.append(Problem(page.path, includes[0][1], f"sections of {relative(path)} appear on the page in the order "
                                     f"{in_page_order}, but the file has {sections}: the page program must be the file"))
     return problems
-
-
-def orphan_snippet_files(pages: list[Page]) -> list[Problem]:
-    """Snippet files that no page includes."""
-    included = {b.include.path for page in pages for b in page.blocks if b.include}
-    return [Problem(path, 1, "no page includes this snippet file") for path in sorted(SNIPPETS.rglob("*.py")) if path.resolve() not in included]

@@ -1,0 +1,103 @@
+"""One side of the cheat sheet, inside a program: run every row's code for one framework and save the results.
+
+The cheat-sheet program of a framework (program.py) is one piece per row, each a call of `run_row`, so the rows
+run through the one runner, one framework per process, each row reported on its own. A row runs in a fresh
+namespace and a fresh folder; its result is saved as `<index>.npy` (an array) or `<index>.json` (a dtype name) in
+the results folder, for the test to compare the two sides.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from .rows import ROWS, Row
+
+
+def make_inputs(row: Row) -> dict[str, np.ndarray]:
+    """The row's inputs, built from np.random.default_rng(0) in the order given: the same numbers on both sides."""
+    rng = np.random.default_rng(0)
+    arrays = {}
+    for name, spec in row.inputs.items():
+        kind, shape = spec[0], spec[1]
+        if kind == "normal":
+            arrays[name] = rng.normal(size=shape).astype(np.float32)
+        elif kind == "uniform":
+            arrays[name] = rng.random(size=shape).astype(np.float32)
+        elif kind == "binary":
+            arrays[name] = rng.integers(0, 2, size=shape).astype(np.float32)
+        elif kind == "integers":
+            arrays[name] = rng.integers(0, spec[2], size=shape).astype(np.int64)
+        else:
+            raise ValueError(f"unknown input kind {kind!r}")
+    return arrays
+
+
+def _namespace(row: Row, framework: str) -> dict:
+    arrays = make_inputs(row)
+    if framework == "PyTorch":
+        import torch
+
+        namespace = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional, "np": np}
+        tensor = torch.tensor
+    else:
+        import keras
+        import tensorflow as tf
+
+        namespace = {"tf": tf, "keras": keras, "np": np}
+        tensor = tf.constant
+    for name, array in arrays.items():
+        namespace[name] = array.copy() if name in row.numpy_inputs else tensor(array)
+    return namespace
+
+
+def _value(row: Row, framework: str, namespace: dict):
+    code, result = (row.pytorch, row.pytorch_result) if framework == "PyTorch" else (row.tensorflow, row.tensorflow_result)
+    where = f"<cheat sheet: {row.operation} [{framework}]>"
+    if result is None:
+        return eval(compile(code, where, "eval"), namespace)
+    exec(compile(code, where, "exec"), namespace)
+    return eval(compile(result, where, "eval"), namespace)
+
+
+def dtype_name(value) -> str | None:
+    """'float32' for torch.float32, tf.float32 or the string itself; None for anything that is not a dtype."""
+    if isinstance(value, str):
+        return value
+    module = type(value).__module__
+    if module.startswith("torch") and type(value).__name__ == "dtype":
+        return str(value).removeprefix("torch.")
+    if hasattr(value, "is_floating") and hasattr(value, "name") and module.startswith("tensorflow"):
+        return value.name
+    return None
+
+
+def as_numpy(value) -> np.ndarray:
+    if hasattr(value, "detach"):  # torch.Tensor
+        return value.detach().cpu().numpy()
+    if hasattr(value, "numpy"):  # tf.Tensor, tf.Variable
+        return np.asarray(value.numpy())
+    return np.asarray(value)
+
+
+def run_row(index: int, framework: str, results: str) -> None:
+    row = ROWS[index]
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory(prefix="cheat-sheet-row-") as folder:
+        os.chdir(folder)  # saving rows write their files here
+        try:
+            value = _value(row, framework, _namespace(row, framework))
+        finally:
+            os.chdir(here)
+    out = Path(results)
+    if row.check == "dtype":
+        name = dtype_name(value)
+        if name is None:
+            raise TypeError(f"{row.operation} [{framework}]: a dtype row must give a dtype, not {value!r}")
+        (out / f"{index}.json").write_text(json.dumps(name))
+    else:
+        np.save(out / f"{index}.npy", as_numpy(value), allow_pickle=False)

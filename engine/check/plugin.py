@@ -1,0 +1,402 @@
+"""The pytest plugin: every page under docs/ becomes a set of tests.
+
+    pytest docs/tensors.md                    check one page
+    pytest docs/tensors.md --update-outputs   rewrite its output blocks from a real run
+    pytest --with-site                        also build the site once and check every page as a reader sees it
+
+For each page it collects a lint item, then one program per framework (`docs/x.md::PyTorch`) holding one item per
+Python block (`docs/x.md::PyTorch::line 23`) and its version stamp, and one item per `<!--guide:same-output-->`
+marker. The first time a block of a page is tested, all the page's programs start at once, each in its own child
+process; each block then reports its own result. After a failing block, the rest of its program is reported as
+skipped, "not run", naming the block that failed. With --with-site, `docs/x.md::PyTorch::reader` checks the built
+page and its downloads against the same run (see reader.py); those items, and the site tests, run last.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from .. import accounting
+from ..page import lint
+from ..page.errors import PageError, relative
+from ..page.model import Block, Page, read_page
+from ..page.outputs import write_outputs
+from ..run import program
+from ..run.compare import explain_difference, outputs_match
+from ..settings import COUNTS_VARIABLE, DOCS, FRAMEWORKS, PROGRAM_ENVIRONMENT, VERIFIED
+from . import drift, reader, session, site_build
+
+GPU_CHECKS = {
+    "PyTorch": "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)",
+    "TensorFlow": "import tensorflow as tf, sys; sys.exit(0 if tf.config.list_physical_devices('GPU') else 1)",
+}
+runs_key = pytest.StashKey[dict]()  # (page path, framework) -> program.Running, then ProgramRun
+printed_key = pytest.StashKey[dict]()  # page -> {block line: stdout}, for --update-outputs
+SITE_GROUP = "site"  # the xdist group of the tests that read the built site
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("guide", "executable guide")
+    group.addoption("--update-outputs", action="store_true", help="rewrite every output block from a real run")
+    group.addoption("--framework", choices=["pytorch", "tensorflow"], help="run only this framework's programs")
+    group.addoption("--require-gpu", action="store_true", help="fail unless the selected frameworks see a GPU")
+    group.addoption("--program-timeout", type=float, default=300.0, help="seconds one program may run (default 300)")
+    group.addoption("--rtol", type=float, default=1e-6, help="relative tolerance for numbers in outputs (default 1e-6)")
+    group.addoption("--atol", type=float, default=0.0, help="absolute tolerance for numbers in outputs (default 0)")
+    group.addoption("--with-site", action="store_true",
+                    help="build the site once, in the background, and check every page as a reader sees it")
+    group.addoption("--drift-report", type=Path, metavar="FILE",
+                    help="newer releases: record every block's outcome (same, differs, fails) in FILE (make test-latest)")
+
+
+def selected_frameworks(config) -> list[str]:
+    choice = config.getoption("framework")
+    return [f for f in FRAMEWORKS if choice is None or f.lower() == choice]
+
+
+def is_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_configure(config):
+    config.stash[runs_key] = {}
+    config.stash[printed_key] = {}
+    config.addinivalue_line("markers", "xdist_group(name): run these tests on the same pytest-xdist worker")
+    config.addinivalue_line("markers", "site: the test reads the built site (it waits for the session's build)")
+    if is_worker(config) or session.VARIABLE in os.environ:
+        return
+    # The first process of the session: everything the processes share lives in one folder (session.py).
+    config._guide_session = Path(tempfile.mkdtemp(prefix="guide-session-"))
+    session.begin(config._guide_session)
+    if config.getoption("with_site"):
+        config._guide_build = site_build.start(session.site())
+
+
+def pytest_sessionstart(session):
+    if is_worker(session.config) or not session.config.getoption("require_gpu"):
+        return
+    for framework in selected_frameworks(session.config):
+        check = subprocess.run([sys.executable, "-c", GPU_CHECKS[framework]], env={**os.environ, **PROGRAM_ENVIRONMENT})
+        if check.returncode != 0:
+            pytest.exit(f"--require-gpu: {framework} sees no GPU on this machine", returncode=1)
+
+
+def pytest_collect_file(file_path: Path, parent):
+    """Pages under docs/ are collected; any other Markdown file only when named on the command line (fixtures)."""
+    if file_path.suffix != ".md":
+        return None
+    named = {Path(arg.split("::")[0]).resolve() for arg in parent.config.args}
+    if DOCS in file_path.resolve().parents or file_path.resolve() in named:
+        return PageFile.from_parent(parent, path=file_path)
+    return None
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The reader's-view checks and the site tests run last, so the page programs run while the site builds."""
+    def last(item):
+        return isinstance(item, ReaderItem) or item.get_closest_marker("site") is not None
+    items[:] = [i for i in items if not last(i)] + [i for i in items if last(i)]
+    for item in items:
+        if item.get_closest_marker("site") is not None:
+            item.add_marker(pytest.mark.xdist_group(name=SITE_GROUP))
+
+
+class GuideFailure(Exception):
+    """A failure whose message is the whole report: no pytest traceback is added."""
+
+
+class GuideItem(pytest.Item):
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, (GuideFailure, PageError)):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, None, self.name
+
+
+class PageFile(pytest.File):
+    def collect(self):
+        for node in self._collect():
+            if not isinstance(node, ReaderItem):  # a page's items run on one pytest-xdist worker, with its programs
+                node.add_marker(pytest.mark.xdist_group(name=relative(self.path)))
+            yield node
+
+    def _collect(self):
+        try:
+            page = read_page(self.path)
+        except PageError as err:
+            yield BrokenPage.from_parent(self, name="read", error=err)
+            return
+        yield PageLint.from_parent(self, name="lint", page=page)
+        for framework in page.frameworks():
+            if framework in selected_frameworks(self.config):
+                yield Program.from_parent(self, name=framework, page=page, framework=framework)
+        for marker_line, set_id in page.same_output_sets:
+            yield SameOutput.from_parent(self, name=f"same output, line {marker_line}", page=page, set_id=set_id)
+        if self.config.getoption("with_site") and DOCS in self.path.resolve().parents:
+            for framework in page.frameworks():
+                if framework in selected_frameworks(self.config):
+                    yield ReaderItem.from_parent(self, name=f"{framework}::reader", page=page, framework=framework)
+
+
+class BrokenPage(GuideItem):
+    def __init__(self, *, error: PageError, **kwargs):
+        super().__init__(**kwargs)
+        self.error = error
+
+    def runtest(self):
+        raise self.error
+
+
+class PageLint(GuideItem):
+    def __init__(self, *, page: Page, **kwargs):
+        super().__init__(**kwargs)
+        self.page = page
+
+    def runtest(self):
+        problems = lint.problems(self.page)
+        if problems:
+            raise GuideFailure("\n".join(map(str, problems)))
+
+
+def program_name(page: Page, framework: str) -> str:
+    return f"{relative(page.path)}::{framework}"
+
+
+def page_run(config, page: Page, framework: str) -> program.ProgramRun:
+    """The run of one of the page's programs. The first call starts every selected program of the page at once."""
+    runs = config.stash[runs_key]
+    if (page.path, framework) not in runs:
+        for other in page.frameworks():
+            if other in selected_frameworks(config):
+                codes = [program.Code(b.code, str(b.source), b.source_line, b.skipif) for b in page.program(other) if b.runs]
+                runs[page.path, other] = program.start(program_name(page, other), codes, config.getoption("program_timeout"))
+    found = runs[page.path, framework]
+    if isinstance(found, program.Running):
+        found = runs[page.path, framework] = found.wait()
+        if session.VARIABLE in os.environ:
+            session.run_record(found.name).write_text(found.to_json())
+    return found
+
+
+class Program(pytest.Collector):
+    """One framework's program on a page: its blocks run in one child process, in page order."""
+
+    def __init__(self, *, page: Page, framework: str, **kwargs):
+        super().__init__(**kwargs)
+        self.page, self.framework = page, framework
+        self.blocks = page.program(framework)
+        self.positions = {i: n for n, i in enumerate(i for i, b in enumerate(self.blocks) if b.runs)}
+
+    def collect(self):
+        for position, block in enumerate(self.blocks):
+            yield BlockItem.from_parent(self, name=f"line {block.line}", position=position, block=block)
+        if DOCS in self.page.path.parents:  # the site's pages carry the stamp; fixture pages need no framework
+            yield VersionStamp.from_parent(self, name="versions")
+
+    def run(self) -> program.ProgramRun:
+        return page_run(self.config, self.page, self.framework)
+
+    def result(self, position: int) -> program.Result | None:
+        """The result of the block at `position` in this program, if it ran."""
+        index = self.positions.get(position)
+        results = self.run().results
+        return results[index] if index is not None and index < len(results) else None
+
+
+class BlockItem(GuideItem):
+    def __init__(self, *, position: int, block: Block, **kwargs):
+        super().__init__(**kwargs)
+        self.position, self.block = position, block
+
+    @property
+    def label(self) -> str:
+        return f"{self.block.where} [{self.parent.framework}]"
+
+    def runtest(self):
+        try:
+            self._check()
+        except GuideFailure as failure:
+            if self.config.getoption("drift_report"):
+                status = "fails" if "raised an exception" in str(failure) or "timed out" in str(failure) else "differs"
+                self.user_properties.append(drift.outcome(self.block.line, status, str(failure)))
+            raise
+        if self.config.getoption("drift_report"):
+            self.user_properties.append(drift.outcome(self.block.line, "same"))
+
+    def _check(self):
+        block, program_ = self.block, self.parent
+        if not block.runs:
+            pytest.skip(f"{relative(block.page)}:{block.line}: {block.skip_reason}")
+        run = program_.run()
+        self.user_properties += [("program_seconds", run.seconds), ("gpu", any(run.environment.get("gpu", {}).values()))]
+        for position, earlier in enumerate(program_.blocks[: self.position]):
+            result = program_.result(position)
+            if earlier.runs and (result is None or result.status == "failed"):
+                pytest.skip(f"not run: the block at {relative(earlier.page)}:{earlier.line} failed before it")
+        result = program_.result(self.position)
+        if result is None and run.timed_out:
+            raise GuideFailure(f"{self.label}: timed out after {self.config.getoption('program_timeout'):g} s "
+                               "(the whole program's limit, --program-timeout); this block was still running")
+        if result is None:
+            raise GuideFailure(f"{self.label}: the program died without reporting this block:\n{run.crash}")
+        if result.status == "failed":
+            printed = f"\nIt printed before failing:\n{result.stdout}" if result.stdout.strip() else ""
+            raise GuideFailure(f"{self.label}: the block raised an exception\n{result.error}{printed}")
+        if result.status == "skipped":
+            pytest.skip(f"{relative(block.page)}:{block.line}: {block.skip_reason}")
+        if result.stderr.strip() and not block.stderr_reason:
+            raise GuideFailure(f"{self.label}: the block wrote to stderr (a warning or a log line a reader would see):\n"
+                               f"{result.stderr.rstrip()}\nFix its cause, or put "
+                               '<!--guide:stderr(reason="...")--> on the line before the block if a reader should see it')
+        if self.config.getoption("update_outputs"):
+            self.config.stash[printed_key].setdefault(block.page, {})[block.line] = result.stdout
+            return
+        self.check_output(result.stdout)
+
+    def check_output(self, printed: str):
+        block = self.block
+        if block.expected is None:
+            if printed.strip():
+                raise GuideFailure(f"{self.label}: the block printed output that the page does not show "
+                                   f"(run `make outputs PAGE={relative(block.page)}`):\n{printed}")
+            return
+        if not outputs_match(block.expected, printed, self.config.getoption("rtol"), self.config.getoption("atol")):
+            raise GuideFailure(
+                f"{relative(block.page)}:{block.expected_line}: the output shown differs from what the block at line "
+                f"{block.line} printed [{self.parent.framework}]\n{explain_difference(block.expected, printed)}\n"
+                f"(if the code changed on purpose: `make outputs PAGE={relative(block.page)}`)"
+            )
+
+
+def stamp_problem(ran: dict, recorded: dict) -> str | None:
+    """What is wrong with the stamp (`recorded`, docs/verified.json) for a program that ran with `ran`, if anything."""
+    if not ran:
+        return ("the program reported no framework versions (it imported none, or it did not finish), so the page's "
+                "stamp cannot be checked")
+    differ = {name: (recorded.get(name), version) for name, version in ran.items() if recorded.get(name) != version}
+    if differ:
+        return (f"{relative(VERIFIED)} does not name the versions this program ran with (recorded, ran): {differ}; "
+                "run `make outputs` to refresh the outputs and the stamp")
+    return None
+
+
+class VersionStamp(GuideItem):
+    """The framework versions this program ran with are the ones docs/verified.json (the site's footer) names."""
+
+    def runtest(self):
+        if self.config.getoption("update_outputs"):
+            pytest.skip("docs/verified.json is rewritten from this run")
+        if self.config.getoption("drift_report"):
+            pytest.skip("newer releases are checked: the versions differ from the stamp on purpose")
+        recorded = json.loads(VERIFIED.read_text()) if VERIFIED.exists() else {}
+        problem = stamp_problem(self.parent.run().environment.get("versions", {}), recorded)
+        if problem:
+            raise GuideFailure(f"{program_name(self.parent.page, self.parent.framework)}: {problem}")
+
+
+class SameOutput(GuideItem):
+    """`<!--guide:same-output-->`: both tabs of the set show the same output, each verified by its own block."""
+
+    def __init__(self, *, page: Page, set_id: int, **kwargs):
+        super().__init__(**kwargs)
+        self.page, self.set_id = page, set_id
+
+    def runtest(self):
+        if self.config.getoption("update_outputs"):
+            pytest.skip("checked on the next run, once the outputs are written")
+        shown = {b.framework: b for b in self.page.blocks if b.tab_set == self.set_id}
+        missing = [f for f in FRAMEWORKS if f not in shown or shown[f].expected is None]
+        where = f"{relative(self.page.path)}:{self.name.rsplit(' ', 1)[1]}"
+        if missing:
+            raise GuideFailure(f"{where}: same-output marker, but the {' and '.join(missing)} tab shows no output")
+        torch_block, tf_block = shown["PyTorch"], shown["TensorFlow"]
+        if not outputs_match(torch_block.expected, tf_block.expected):
+            raise GuideFailure(f"{where}: the two tabs are marked as printing the same thing, but they differ\n"
+                               f"{explain_difference(torch_block.expected, tf_block.expected)}")
+
+
+class ReaderItem(GuideItem):
+    """The page as a reader meets it on the built site: see reader.py."""
+
+    def __init__(self, *, page: Page, framework: str, **kwargs):
+        super().__init__(**kwargs)
+        self.page, self.framework = page, framework
+        self.add_marker(pytest.mark.xdist_group(name=f"reader:{relative(page.path)}"))
+
+    def runtest(self):
+        if self.config.getoption("update_outputs"):
+            pytest.skip("checked on the next run, once the outputs are written")
+        status = site_build.wait(session.site())
+        if status["returncode"] != 0:
+            raise GuideFailure(f"the site build failed, so the reader's view cannot be checked:\n{status['log']}")
+        record = session.run_record(program_name(self.page, self.framework))
+        run = program.ProgramRun.from_json(reader.wait_for(record))
+        problems = reader.problems(session.site(), relative(self.page.path), self.framework, run)
+        if problems:
+            raise GuideFailure("\n".join(problems))
+
+
+def pytest_runtest_logreport(report):
+    """With --drift-report, the first process keeps every block item's call report (the workers' too)."""
+    if report.when == "call" and any(name == drift.PROPERTY for name, _ in report.user_properties):
+        _drift_reports.append(report)
+
+
+_drift_reports: list = []
+
+
+def pytest_sessionfinish(session, exitstatus):
+    config = session.config
+    if config.getoption("update_outputs"):
+        _write_outputs(config)
+    if is_worker(config) or not hasattr(config, "_guide_session"):
+        return
+    if config.getoption("drift_report"):
+        versions = {}
+        for record in session_runs():
+            versions.update(record.environment.get("versions", {}))
+        drift.write(config.getoption("drift_report"), _drift_reports, versions)
+    build = getattr(config, "_guide_build", None)
+    if build is not None:
+        build.join()
+    counts = Path(os.environ[COUNTS_VARIABLE])
+    lines = counts.read_text().splitlines() if counts.exists() else []
+    config._guide_accounting = (accounting.summary(lines), accounting.problems(lines))
+    if config._guide_accounting[1]:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    shutil.rmtree(config._guide_session, ignore_errors=True)
+
+
+def session_runs() -> list[program.ProgramRun]:
+    """Every program run this session recorded (by any process)."""
+    return [program.ProgramRun.from_json(p.read_text()) for p in sorted((session.directory() / "runs").glob("*.json"))]
+
+
+def _write_outputs(config):
+    """--update-outputs: write the outputs onto the pages, and the versions that ran into docs/verified.json."""
+    for page, printed in config.stash[printed_key].items():
+        if write_outputs(page, printed):
+            print(f"\nupdated outputs in {relative(page)}")
+    observed: dict = {}
+    for run in config.stash[runs_key].values():
+        if isinstance(run, program.ProgramRun):
+            observed.update(run.environment.get("versions", {}))
+    if observed:
+        recorded = json.loads(VERIFIED.read_text()) if VERIFIED.exists() else {}
+        VERIFIED.write_text(json.dumps({**recorded, **observed}, indent=2, sort_keys=True) + "\n")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    from .summary import write_summary
+
+    write_summary(terminalreporter, getattr(config, "_guide_accounting", None))
