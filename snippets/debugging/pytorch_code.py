@@ -218,6 +218,22 @@ bn_net.eval()  # use the running statistics instead of the batch's
 print("eval mode:", tuple(bn_net(torch.ones(1, 4)).shape))
 # --8<-- [end:batchnorm]
 
+# --8<-- [start:breakpoint-loop]
+torch.manual_seed(0)
+net = nn.Linear(4, 1)
+optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
+loss_fn = nn.MSELoss()
+loader = [(torch.randn(8, 4), torch.randn(8, 1)) for _ in range(3)]  # three batches of 8
+for step, (x, y) in enumerate(loader):
+    loss = loss_fn(net(x), y)
+    if not torch.isfinite(loss):
+        breakpoint()  # stops here; inspect x, y and net in the debugger
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+print(f"{step + 1} steps, last loss {loss.item():.4f}")
+# --8<-- [end:breakpoint-loop]
+
 # --8<-- [start:eager-print]
 calls = 0
 
@@ -234,3 +250,21 @@ for _ in range(3):
     doubler(torch.ones(2))
 print(f"Python body ran {calls} time(s) in 3 calls")
 # --8<-- [end:eager-print]
+
+# --8<-- [start:breakpoint-graph]
+class Probe(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(4, 1)
+
+    def forward(self, x):
+        out = self.linear(x)
+        breakpoint()  # stops on every call: forward is plain Python
+        return out
+
+
+probe = Probe()
+for x, y in loader:
+    out = probe(x)
+print("forward ran for", len(loader), "batches, output", tuple(out.shape))
+# --8<-- [end:breakpoint-graph]

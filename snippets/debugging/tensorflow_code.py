@@ -224,6 +224,23 @@ print("training=True, one sample at a time, same output?", same)
 print("default call, same output?", np.array_equal(bn_net(a), bn_net(b)))
 # --8<-- [end:batchnorm]
 
+# --8<-- [start:breakpoint-loop]
+keras.utils.set_random_seed(0)
+net = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+optimizer = keras.optimizers.SGD(learning_rate=0.1)
+loss_fn = keras.losses.MeanSquaredError()
+rng = np.random.default_rng(0)
+loader = [(rng.normal(size=(8, 4)).astype("float32"), rng.normal(size=(8, 1)).astype("float32")) for _ in range(3)]
+for step, (x, y) in enumerate(loader):
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, net(x, training=True))
+    if not np.isfinite(float(loss)):
+        breakpoint()  # eager code, so it stops here like any Python
+    grads = tape.gradient(loss, net.trainable_variables)
+    optimizer.apply_gradients(zip(grads, net.trainable_variables))
+print(f"{step + 1} steps, last loss {float(loss):.4f}")
+# --8<-- [end:breakpoint-loop]
+
 # --8<-- [start:eager-print]
 calls = 0
 
@@ -246,3 +263,23 @@ for _ in range(3):
 print(f"eager: Python body ran {calls} time(s) in 3 calls")
 tf.config.run_functions_eagerly(False)  # switch it back: graphs are much faster
 # --8<-- [end:eager-print]
+
+# --8<-- [start:breakpoint-graph]
+tf.config.run_functions_eagerly(True)  # for Keras fit: model.compile(..., run_eagerly=True)
+
+
+@tf.function
+def train_step(x, y):
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, net(x, training=True))
+    breakpoint()  # now stops on every step, with real values in loss
+    grads = tape.gradient(loss, net.trainable_variables)
+    optimizer.apply_gradients(zip(grads, net.trainable_variables))
+    return loss
+
+
+for x, y in loader:
+    loss = train_step(x, y)
+print(f"train_step ran for {len(loader)} batches, last loss {float(loss):.4f}")
+tf.config.run_functions_eagerly(False)  # switch it back when you are done
+# --8<-- [end:breakpoint-graph]
