@@ -55,7 +55,7 @@ def standardise(x, y):
 
 
 norm_ds = ds.map(standardise)
-x, y = next(iter(norm_ds))
+x, y = norm_ds.take(1).get_single_element()  # one example, no iterator left open
 print("examples:", len(norm_ds))
 print("first x:", np.round(x.numpy(), 2))
 allx = tf.concat([xb for xb, _ in norm_ds.batch(4)], axis=0)

@@ -75,6 +75,22 @@ torch.onnx.export(
 
 session = ort.InferenceSession("model.onnx", providers=["CPUExecutionProvider"])  # not PyTorch
 check("ONNX Runtime", session.run(None, {"features": x.numpy()})[0])
+
+# Older tutorials free the batch size with dynamic_axes, the TorchScript exporter's argument.
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")  # record every warning instead of printing it
+    torch.onnx.export(
+        model,
+        (x,),
+        "old_style.onnx",
+        dynamo=True,
+        input_names=["features"],
+        dynamic_axes={"features": {0: "batch"}},  # converted to dynamic_shapes, with a warning
+        external_data=False,
+        verbose=False,
+    )
+first = caught[0]
+print("dynamic_axes:", first.category.__name__, "-", str(first.message).lstrip("# ").split(",")[0])
 # --8<-- [end:portable]
 
 # --8<-- [start:inspect]
@@ -88,11 +104,15 @@ print("2 examples ->", session.run(None, {"features": x[:2].numpy()})[0].shape)
 # --8<-- [end:inspect]
 
 # --8<-- [start:deprecated]
-with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter("always")
+with warnings.catch_warnings(record=True) as caught:  # Python's default warning filters
     scripted = torch.jit.script(model)  # TorchScript, the old way
+print("shown by default:", [w.category.__name__ for w in caught])
+
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")  # show every warning, as pytest does
+    scripted = torch.jit.script(model)
 
 first = caught[0]
-print(first.category.__name__)
+print("shown with simplefilter('always'):", first.category.__name__)
 print(str(first.message).splitlines()[0])
 # --8<-- [end:deprecated]

@@ -35,6 +35,12 @@ print("files:", sorted(os.listdir("saved_model")))
 
 served = tf.saved_model.load("saved_model")  # no Keras and no model code needed
 check("SavedModel", served.serve(x))
+
+for file_format in ["?", "torch"]:  # ask for an unknown format, then one this backend cannot write
+    try:
+        model.export("exported_model", format=file_format)
+    except ValueError as err:
+        print(err)
 # --8<-- [end:export]
 
 # --8<-- [start:batch-size]

@@ -60,6 +60,7 @@ scale(torch.zeros(5), torch.tensor(5.0))
 print("two tensor factors:", len(graphs))
 scale(torch.zeros(7), 7.0)
 print("another shape and float:", len(graphs))
+print("graphs allowed per function:", torch._dynamo.config.recompile_limit)
 # --8<-- [end:retracing]
 
 # --8<-- [start:signature]

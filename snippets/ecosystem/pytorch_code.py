@@ -8,7 +8,7 @@ import transformers
 
 print("transformers", transformers.__version__)
 try:
-    from transformers import TFAutoModel  # a TensorFlow class of version 4
+    from transformers import TFAutoModel  # noqa: F401 - a TensorFlow class of version 4
 except ImportError as err:
     print(type(err).__name__ + ":", str(err).split(" (")[0])
 # --8<-- [end:imports]

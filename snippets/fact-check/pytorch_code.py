@@ -13,9 +13,12 @@ import warnings
 from torch import nn
 
 model = nn.Linear(3, 2)
-with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter("always")
+with warnings.catch_warnings(record=True) as caught:  # Python's default warning filters
     torch.jit.script(model)  # TorchScript: the old way to ship a PyTorch model
+print("warnings shown by default:", len(caught))
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")  # every warning, as pytest or python -W default shows them
+    torch.jit.script(model)
 print(caught[0].category.__name__, ":", caught[0].message)
 
 onnx_default = inspect.signature(torch.onnx.export).parameters["dynamo"].default

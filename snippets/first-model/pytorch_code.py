@@ -56,6 +56,16 @@ print(f"CrossEntropyLoss(logits)          {ce.item():.4f}")
 print(f"NLLLoss(log_softmax(logits))      {nll.item():.4f}")
 # --8<-- [end:loss]
 
+# --8<-- [start:binary]
+# A yes/no question ("is this digit a 0?"): one logit per example, labels 1.0 or 0.0
+scores = torch.tensor([[2.0], [-1.0], [0.5], [-3.0], [1.5]])  # what a final nn.Linear(..., 1) gives
+is_zero = torch.tensor([[1.0], [0.0], [0.0], [0.0], [1.0]])
+binary_from_logits = nn.BCEWithLogitsLoss()(scores, is_zero)  # applies the sigmoid itself
+binary_from_probs = nn.BCELoss()(torch.sigmoid(scores), is_zero)  # expects probabilities
+print(f"binary loss from logits          {binary_from_logits.item():.4f}")
+print(f"binary loss from probabilities   {binary_from_probs.item():.4f}")
+# --8<-- [end:binary]
+
 # --8<-- [start:train]
 from torch.utils.data import DataLoader, TensorDataset
 

@@ -51,6 +51,16 @@ probs = keras.ops.softmax(logits)
 print(f"default on softmax(logits)        {float(from_probs(y_train[:8], probs)):.4f}")
 # --8<-- [end:loss]
 
+# --8<-- [start:binary]
+# A yes/no question ("is this digit a 0?"): one logit per example, labels 1.0 or 0.0
+scores = np.array([[2.0], [-1.0], [0.5], [-3.0], [1.5]], dtype="float32")  # what a final Dense(1) gives
+is_zero = np.array([[1.0], [0.0], [0.0], [0.0], [1.0]], dtype="float32")
+binary_from_logits = keras.losses.BinaryCrossentropy(from_logits=True)(is_zero, scores)
+binary_from_probs = keras.losses.BinaryCrossentropy()(is_zero, keras.ops.sigmoid(scores))  # default: probabilities
+print(f"binary loss from logits          {float(binary_from_logits):.4f}")
+print(f"binary loss from probabilities   {float(binary_from_probs):.4f}")
+# --8<-- [end:binary]
+
 # --8<-- [start:train]
 def train(model, loss_fn, epochs=5):
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss=loss_fn)

@@ -95,6 +95,26 @@ except pickle.UnpicklingError as err:
 # --8<-- [end:whole-model]
 
 # --8<-- [start:custom-class]
+# NumPy values are the most common case: an epoch counter or statistics kept as NumPy objects.
+torch.save({"model": model.state_dict(), "epoch": np.int64(3), "mean": x_np.mean(axis=0)}, "numpy.pt")
+try:
+    torch.load("numpy.pt")
+except pickle.UnpicklingError as err:
+    show_error(err, "Unsupported global")
+
+numpy_globals = [  # a scalar, an array and their dtypes, by their NumPy 2 names (as the error gives them)
+    np._core.multiarray.scalar,
+    np._core.multiarray._reconstruct,
+    np.ndarray,
+    np.dtype,
+    np.dtypes.Int64DType,
+    np.dtypes.Float32DType,
+]
+with torch.serialization.safe_globals(numpy_globals):  # for this load only
+    checkpoint = torch.load("numpy.pt")
+print("epoch:", checkpoint["epoch"], "mean:", checkpoint["mean"].shape)
+
+
 class RunConfig:
     def __init__(self, lr, hidden):
         self.lr = lr
