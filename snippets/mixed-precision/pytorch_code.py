@@ -1,0 +1,111 @@
+# --8<-- [start:formats]
+import numpy as np
+import torch
+
+values = [1.001, 70000.0, 1e-8]
+for name in ("float32", "bfloat16", "float16"):
+    dtype = getattr(torch, name)
+    info = torch.finfo(dtype)
+    kept = torch.tensor(values).to(dtype).tolist()  # round each value to this format
+    print(f"{name:>8}: {info.bits} bits, eps {info.eps:.3g}, max {info.max:.3g} -> "
+          + ", ".join(f"{v:.6g}" for v in kept))
+# --8<-- [end:formats]
+
+# --8<-- [start:autocast]
+from torch import nn
+
+rng = np.random.default_rng(0)
+X = rng.normal(size=(256, 16)).astype("float32")
+y = np.argmax(X @ rng.normal(size=(16, 3)), axis=1)
+
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+X_t, y_t = torch.from_numpy(X).to(device), torch.from_numpy(y).to(device)
+
+
+class MLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.hidden = nn.Linear(16, 1024)
+        self.out = nn.Linear(1024, 3)
+
+    def forward(self, x):
+        h = torch.relu(self.hidden(x))
+        return self.out(h), h
+
+
+torch.manual_seed(0)
+model = MLP().to(device)
+with torch.autocast(device.type, dtype=torch.bfloat16):  # ops inside pick their dtype
+    out, h = model(X_t)
+    logits = out.float()  # the output back in float32
+    loss = nn.functional.cross_entropy(logits, y_t)
+print("weights:", model.hidden.weight.dtype)
+print("hidden activations:", h.dtype)
+print("last layer output:", out.dtype, "| logits after .float():", logits.dtype)
+print("loss:", loss.dtype)
+# --8<-- [end:autocast]
+
+# --8<-- [start:memory]
+h32 = torch.relu(model.hidden(X_t))  # the same activation, outside autocast
+for t in (h32, h):
+    print(f"activation {tuple(t.shape)} in {str(t.dtype).removeprefix('torch.')}: "
+          f"{t.element_size() * t.nelement():,} bytes")
+# --8<-- [end:memory]
+
+# --8<-- [start:train-bf16]
+def train(use_autocast, steps=5):
+    torch.manual_seed(0)
+    model = MLP().to(device)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    losses = []
+    for _ in range(steps):
+        optimizer.zero_grad()
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_autocast):
+            out, _ = model(X_t)
+            loss = nn.functional.cross_entropy(out.float(), y_t)
+        loss.backward()  # outside autocast: backward ops use the dtypes of the forward
+        optimizer.step()
+        losses.append(round(loss.item(), 3))
+    return model, losses
+
+
+model_32, losses_32 = train(use_autocast=False)
+model_16, losses_16 = train(use_autocast=True)
+print("float32 losses: ", losses_32)
+print("bfloat16 losses:", losses_16)
+print("gradient dtype:", model_16.hidden.weight.grad.dtype)
+# --8<-- [end:train-bf16]
+
+# --8<-- [start:underflow]
+grad = torch.tensor(1e-8)  # a small gradient, in float32
+scale = 2.0**16
+print("1e-8 in float16:", grad.half().item())
+scaled = (grad * scale).half()  # what loss scaling does: scale, then go to float16
+print(f"scaled by 2**16 in float16: {scaled.item():.4g}")
+print(f"unscaled again in float32: {scaled.float().item() / scale:.3g}")
+# --8<-- [end:underflow]
+
+# --8<-- [start:float16]
+if torch.cuda.is_available():  # float16 with loss scaling: the recipe for CUDA GPUs
+    torch.manual_seed(0)
+    model = MLP().to(device)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    scaler = torch.amp.GradScaler("cuda")  # loss scaling for float16
+    assert scaler.get_scale() == 2.0**16  # the default starting scale
+
+    losses = []
+    for _ in range(5):
+        optimizer.zero_grad()
+        with torch.autocast("cuda", dtype=torch.float16):
+            out, h = model(X_t)
+            loss = nn.functional.cross_entropy(out.float(), y_t)
+        scaler.scale(loss).backward()  # backward on loss * scale
+        scaler.step(optimizer)  # unscales the gradients; skips the step if any is inf or NaN
+        scaler.update()  # halves the scale after a skipped step, grows it after 2000 good ones
+        losses.append(loss.item())
+
+    assert h.dtype == torch.float16 and out.dtype == torch.float16
+    assert model.hidden.weight.dtype == torch.float32
+    assert model.hidden.weight.grad.dtype == torch.float32
+    assert losses[-1] < losses[0]
+# --8<-- [end:float16]

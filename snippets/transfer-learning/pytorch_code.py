@@ -1,0 +1,115 @@
+# --8<-- [start:data]
+import copy
+
+import numpy as np
+import torch
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+digits = load_digits()
+X = (digits.data / 16).astype("float32")  # 8x8 images as 64 numbers from 0 to 1
+y = digits.target
+old, new = y < 5, y >= 5
+X_old_train, X_old_test, y_old_train, y_old_test = train_test_split(
+    X[old], y[old], test_size=0.25, random_state=0, stratify=y[old]
+)
+# the new task: digits 5-9, labelled 0-4, with only 25 training images
+X_new_train, X_new_test, y_new_train, y_new_test = train_test_split(
+    X[new], y[new] - 5, train_size=25, random_state=0, stratify=y[new]
+)
+print("old task: train", X_old_train.shape, "test", X_old_test.shape)
+print("new task: train", X_new_train.shape, "test", X_new_test.shape)
+
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def tensors(*arrays):
+    return [torch.from_numpy(a).to(device) for a in arrays]
+
+
+X_old_train_t, y_old_train_t, X_old_test_t, y_old_test_t = tensors(X_old_train, y_old_train, X_old_test, y_old_test)
+X_new_train_t, y_new_train_t, X_new_test_t, y_new_test_t = tensors(X_new_train, y_new_train, X_new_test, y_new_test)
+# --8<-- [end:data]
+
+# --8<-- [start:base]
+torch.manual_seed(0)
+
+
+def make_base():
+    return torch.nn.Sequential(
+        torch.nn.Linear(64, 128), torch.nn.BatchNorm1d(128), torch.nn.ReLU()
+    ).to(device)
+
+
+def train(model, optimizer, X, y, epochs, batch_size=32):
+    loss_fn = torch.nn.CrossEntropyLoss()
+    order_rng = np.random.default_rng(0)
+    for _ in range(epochs):
+        order = torch.from_numpy(order_rng.permutation(len(X))).to(device)
+        for start in range(0, len(X), batch_size):
+            idx = order[start : start + batch_size]
+            optimizer.zero_grad()
+            loss_fn(model(X[idx]), y[idx]).backward()
+            optimizer.step()
+
+
+def accuracy(model, X, y):
+    model.eval()
+    with torch.no_grad():
+        return (model(X).argmax(1) == y).float().mean().item()
+
+
+base = make_base()
+old_model = torch.nn.Sequential(base, torch.nn.Linear(128, 5).to(device))
+old_model.train()
+train(old_model, torch.optim.Adam(old_model.parameters(), lr=1e-3), X_old_train_t, y_old_train_t, epochs=10)
+print(f"digits 0-4, test accuracy: {accuracy(old_model, X_old_test_t, y_old_test_t):.3f}")
+# --8<-- [end:base]
+
+# --8<-- [start:freeze]
+def count_trainable(model):
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+torch.manual_seed(1)
+head = torch.nn.Linear(128, 5).to(device)  # a new head for the new task
+model = torch.nn.Sequential(base, head)
+print(f"trainable parameters: {count_trainable(model):,}")
+base.requires_grad_(False)  # freeze: no gradients, so no optimizer can change the base
+print(f"after freezing the base: {count_trainable(model):,}")
+# --8<-- [end:freeze]
+
+# --8<-- [start:batchnorm]
+probe = copy.deepcopy(base)  # a copy, so the base itself stays as trained
+batch = X_new_train_t[:16]
+probe.train()  # what model.train() in a training loop does to the base
+before = probe[1].running_mean[:3].tolist()
+probe(batch)
+after = probe[1].running_mean[:3].tolist()
+print("frozen, train():", [round(v, 4) for v in before], "->", [round(v, 4) for v in after])
+probe.eval()
+before = probe[1].running_mean[:3].tolist()
+probe(batch)
+after = probe[1].running_mean[:3].tolist()
+print("frozen, eval(): ", [round(v, 4) for v in before], "->", [round(v, 4) for v in after])
+# --8<-- [end:batchnorm]
+
+# --8<-- [start:train-head]
+model.train()
+base.eval()  # after every model.train(): the frozen BatchNorm keeps its statistics
+train(model, torch.optim.Adam(head.parameters(), lr=1e-2), X_new_train_t, y_new_train_t, epochs=10, batch_size=8)
+print(f"frozen base + new head, digits 5-9: {accuracy(model, X_new_test_t, y_new_test_t):.3f}")
+# --8<-- [end:train-head]
+
+# --8<-- [start:fine-tune]
+base.requires_grad_(True)  # unfreeze
+print(f"trainable parameters: {count_trainable(model):,}")
+optimizer = torch.optim.Adam(
+    [{"params": base.parameters(), "lr": 1e-4}, {"params": head.parameters()}], lr=1e-3
+)
+print("learning rates:", [group["lr"] for group in optimizer.param_groups])
+model.train()
+base.eval()  # BatchNorm keeps the statistics of the old task
+train(model, optimizer, X_new_train_t, y_new_train_t, epochs=10, batch_size=8)
+print(f"fine-tuned, digits 5-9: {accuracy(model, X_new_test_t, y_new_test_t):.3f}")
+# --8<-- [end:fine-tune]
