@@ -1,4 +1,5 @@
-"""Fixtures shared by the site tests: the session's one site build, a mike deployment, and local HTTP servers."""
+"""Fixtures shared by the site tests: the session's one site build, a mike deployment, local HTTP servers, and a
+browser (Playwright for Python driving Debian's Chromium; never `playwright install`)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
+
 from engine.check import session, site_build
 from engine.settings import ROOT
 from engine.site.release import title
@@ -21,6 +24,10 @@ BIN = Path(sys.executable).parent
 ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
 COPIED = ["docs", "snippets", "engine", "mkdocs.yml", "pyproject.toml"]  # what a site build reads
 NOTEBOOK_CACHE = Path(".cache", "mkdocs-jupyter")  # mkdocs-jupyter's cache, relative to where MkDocs runs
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent / "artifacts"  # screenshots, kept by CI
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--no-first-run", "--disable-sync"]
 
 
 def run(command: list[str], cwd: Path) -> str:
@@ -101,3 +108,27 @@ def deployment_url(published, tmp_path_factory):
     server = serve(pages)
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def recording_page(browser, url):
+    """A fresh reader (empty storage) who records every request outside `url`'s site and every console error."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.outside, page.errors = [], []
+    origin = urlparse(url).netloc
+    page.on("request", lambda r: urlparse(r.url).scheme in ("http", "https") and urlparse(r.url).netloc != origin
+            and page.outside.append(r.url))
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("response", lambda r: r.status >= 400 and page.errors.append(f"HTTP {r.status}: {r.url}"))
+    return page

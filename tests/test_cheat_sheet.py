@@ -14,6 +14,7 @@ import re
 import markdown
 import numpy as np
 import pytest
+
 from engine.cheatsheet import render
 from engine.cheatsheet.program import run_both
 from engine.cheatsheet.rows import CATEGORIES, KINDS, ROWS, Row

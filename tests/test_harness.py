@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbclient
 import pytest
+
 from engine import accounting
 from engine.check import session
 from engine.check.plugin import stamp_problem

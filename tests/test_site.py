@@ -7,45 +7,15 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
-from conftest import BIN
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parent / "artifacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--no-first-run", "--disable-sync"]
+from conftest import ARTIFACTS, BIN, CHROMIUM, recording_page
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make test installs it)"),
     pytest.mark.site,  # reads the session's one build; with the mike deployment, on one worker, after the pages
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield browser
-        browser.close()
-
-
-def recording_page(browser, url):
-    """A fresh reader (empty storage) who records every request outside `url`'s site and every console error."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.outside, page.errors = [], []
-    origin = urlparse(url).netloc
-    page.on("request", lambda r: urlparse(r.url).scheme in ("http", "https") and urlparse(r.url).netloc != origin
-            and page.outside.append(r.url))
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.on("response", lambda r: r.status >= 400 and page.errors.append(f"HTTP {r.status}: {r.url}"))
-    return page
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The cheat-sheet tables, made from rows.py, for docs/cheat-sheet.md.
 
-The page holds the line `<!-- cheat-sheet-table -->`; `fill_page` replaces it with one table per category: the
+The page holds the line `<!-- cheat-sheet-table -->`; `fill_page` replaces it with a filter box and one table per
+category: the
 operation (with its inputs and a note) and the code for each framework, one code span per line. The test runs the
 same rows (program.py), so the code on the page is the code that was tested.
 """
@@ -14,6 +15,26 @@ PAGE = "cheat-sheet.md"
 # Keep each code line on one line (the theme lets code in table cells break anywhere, even inside a name); a table
 # wider than the page scrolls sideways instead. The rule sits in this page only.
 STYLE = "<style>.md-typeset td code { white-space: nowrap; } .md-typeset td:first-child { min-width: 14em; }</style>"
+# The filter box above the tables: docs/assets/javascripts/cheat-sheet-filter.js (mkdocs.yml `extra_javascript`)
+# shows it and hides the rows that do not contain the typed text. Without the script the box stays hidden, so the
+# page never shows a box that does nothing. `[hidden]` must win over the theme's `display` rules.
+FILTER_STYLE = (
+    "<style>.md-typeset [hidden] { display: none !important; } "
+    ".cheat-sheet-filter { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4em 0.8em; margin: 1em 0; } "
+    ".cheat-sheet-filter label { font-weight: 700; } "
+    ".cheat-sheet-filter input { flex: 1 1 16em; max-width: 28em; padding: 0.3em 0.6em; font: inherit; "
+    "color: var(--md-default-fg-color); background-color: var(--md-default-bg-color); "
+    "border: 1px solid var(--md-default-fg-color--light); border-radius: 0.2em; } "
+    ".cheat-sheet-filter output { color: var(--md-default-fg-color--light); }</style>"
+)
+FILTER_BOX = (
+    '<div class="cheat-sheet-filter" hidden>\n'
+    '<label for="cheat-sheet-filter">Filter the rows</label>\n'
+    '<input type="search" id="cheat-sheet-filter" placeholder="a word or a name, e.g. argmax" autocomplete="off" '
+    'spellcheck="false" aria-describedby="cheat-sheet-filter-count">\n'
+    '<output id="cheat-sheet-filter-count" for="cheat-sheet-filter" aria-live="polite"></output>\n'
+    "</div>"
+)
 
 
 def escape(text: str) -> str:
@@ -56,4 +77,5 @@ def render_tables() -> str:
 def fill_page(markdown: str) -> str:
     if PLACEHOLDER not in markdown:
         raise ValueError(f"{PAGE} has lost its placeholder line {PLACEHOLDER}")
-    return markdown.replace(PLACEHOLDER, STYLE + "\n\n" + render_tables(), 1)
+    page_top = STYLE + "\n" + FILTER_STYLE + "\n\n" + FILTER_BOX + "\n\n"
+    return markdown.replace(PLACEHOLDER, page_top + render_tables(), 1)
