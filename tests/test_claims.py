@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from engine.settings import ROOT
 
 FIGURE = re.compile(r"\d+(?:\.\d+)?\s?%|\d+(?:\.\d+)?\s?percent\b|[$€£]\s?\d[\d.,]*\s?(?:billion|million|bn|m)\b", re.I)
