@@ -22,7 +22,7 @@ from engine.site.release import title
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-COPIED = ["docs", "snippets", "engine", "mkdocs.yml", "pyproject.toml"]  # what a site build reads
+COPIED = ["docs", "snippets", "engine", "overrides", "mkdocs.yml", "pyproject.toml"]  # what a site build reads
 NOTEBOOK_CACHE = Path(".cache", "mkdocs-jupyter")  # mkdocs-jupyter's cache, relative to where MkDocs runs
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"  # screenshots, kept by CI

@@ -10,7 +10,8 @@ import pytest
 
 from conftest import run
 
-pytestmark = pytest.mark.site  # shares the mike deployment with tests/test_site.py
+# The session's build, and the mike deployment that tests/test_site.py shares: one worker makes it once.
+pytestmark = [pytest.mark.site, pytest.mark.xdist_group("mike")]
 
 def git(repo, *args: str) -> str:
     return run(["git", *args], repo)

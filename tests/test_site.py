@@ -14,7 +14,7 @@ from conftest import ARTIFACTS, BIN, CHROMIUM, recording_page
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make test installs it)"),
-    pytest.mark.site,  # reads the session's one build; with the mike deployment, on one worker, after the pages
+    pytest.mark.site,  # reads the session's one build, after the pages
 ]
 
 
@@ -65,6 +65,7 @@ def test_copy_button_copies_the_code(browser, site_url):
     assert copied.strip() == expected.strip() and "import torch" in copied
 
 
+@pytest.mark.xdist_group("mike")  # the deployment tests/test_publishing.py makes
 @pytest.mark.parametrize("path", ["", "tensors/", "first-model/", "cheat-sheet/", "performance/", "fact-check/"])
 def test_pages_make_no_request_outside_the_site_and_log_no_error(browser, deployment_url, path):
     """Checked on the mike deployment, as published: a plain build has no ../versions.json for the version selector."""
@@ -88,6 +89,7 @@ def test_screenshots(browser, site_url, scheme, path):
     assert (background == "rgb(255, 255, 255)") == (scheme == "light"), background
 
 
+@pytest.mark.xdist_group("mike")
 def test_version_selector_lists_versions_with_framework_versions(browser, deployment_url):
     page = browser.new_page()
     page.goto(deployment_url + "latest/tensors/", wait_until="networkidle")

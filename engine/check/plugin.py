@@ -40,7 +40,6 @@ GPU_CHECKS = {
 }
 runs_key = pytest.StashKey[dict]()  # (page path, framework) -> program.Running, then ProgramRun
 printed_key = pytest.StashKey[dict]()  # page -> {block line: stdout}, for --update-outputs
-SITE_GROUP = "site"  # the xdist group of the tests that read the built site
 
 
 def pytest_addoption(parser):
@@ -104,9 +103,6 @@ def pytest_collection_modifyitems(session, config, items):
     def last(item):
         return isinstance(item, ReaderItem) or item.get_closest_marker("site") is not None
     items[:] = [i for i in items if not last(i)] + [i for i in items if last(i)]
-    for item in items:
-        if item.get_closest_marker("site") is not None:
-            item.add_marker(pytest.mark.xdist_group(name=SITE_GROUP))
 
 
 class GuideFailure(Exception):

@@ -9,6 +9,7 @@ same functions:
   "Open in Colab" link per notebook, in a box under the page's title;
 - the cheat sheet's tables (cheatsheet.render), the performance page's tables, plot and verdicts
   (benchmark.render) and the newer-releases report (check.drift) are filled in from their sources;
+- the search index is made smaller (search_index): prose and code names stay searchable;
 - each finished build is counted (accounting), so the test suite can prove it built the site once.
 """
 
@@ -30,12 +31,13 @@ from engine.cheatsheet import rows as cheat_sheet_rows
 from engine.check import drift
 from engine.page.model import read_page
 from engine.settings import PROGRAM_ENVIRONMENT
-from engine.site import downloads, release
+from engine.site import downloads, release, search_index
 
 DOWNLOADS = "downloads"
 log = logging.getLogger("mkdocs.hooks.guide")
 _pages = {}  # src_uri -> Page, for on_page_markdown
 _started = [0.0]  # when this build began, to count the notebooks it executed
+_notebook_pages: set[str] = set()  # URLs of the pages made from notebooks, for the search index
 
 
 def on_startup(command, dirty):
@@ -110,7 +112,15 @@ def _with_downloads(markdown, page, config):
     return "\n".join(lines[:at] + box + lines[at:])
 
 
+def on_page_context(context, page, config, nav):
+    if not page.file.src_uri.endswith(".md"):
+        _notebook_pages.add(page.url)
+    return context
+
+
 def on_post_build(config):
+    search_index.rewrite(Path(config["site_dir"]) / "search" / "search_index.json", _notebook_pages)
+    _notebook_pages.clear()
     jupyter = config["plugins"].get("mkdocs-jupyter")
     cache = Path(jupyter.config["cache_dir"]) if jupyter else None
     executed = sum(1 for f in cache.glob("*.json") if f.stat().st_mtime >= _started[0]) if cache and cache.is_dir() else 0
