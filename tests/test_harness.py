@@ -261,3 +261,9 @@ def test_changing_any_digit_of_a_shown_output_breaks_the_match(shown):
                 where = match.start() + offset
                 changed = shown[:where] + str((int(char) + 1) % 10) + shown[where + 1 :]
                 assert not outputs_match(changed, shown), f"changing digit {where} of {shown!r} went unnoticed"
+
+
+def test_integers_match_exactly_and_other_numbers_within_the_tolerance():
+    assert not outputs_match("sum of all pixels: 1495025", "sum of all pixels: 1495024")
+    assert not outputs_match("batches: 19", "batches: 18") and outputs_match("batches: 19", "batches: 19")
+    assert outputs_match("loss: 0.30000000000000004", "loss: 0.3") and not outputs_match("loss: 0.3001", "loss: 0.3")

@@ -4,7 +4,8 @@ Text must match exactly, except for whitespace at line ends and blank lines at t
 
     |shown - printed| <= atol + rtol * |printed|
 
-The defaults (rtol=1e-6, atol=0) make every digit a page shows count: outputs print 2-4 significant digits, so
+Integers (no decimal point, no exponent) must match exactly: they are counts and sizes. For the other numbers
+the defaults (rtol=1e-6, atol=0) make every digit a page shows count: outputs print 2-4 significant digits, so
 changing any shown digit breaks the match, while float formatting noise such as 0.30000000000000004 against 0.3
 does not. `--rtol`/`--atol` loosen this for runs on other hardware (the GPU job), whose results differ in the last
 digits.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import difflib
 import re
 
+INTEGER = re.compile(r"[-+]?\d+")
 NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|\b(?:nan|inf)\b")
 
 
@@ -25,6 +27,8 @@ def normalise(text: str) -> str:
 def _close(shown: str, printed: str, rtol: float, atol: float) -> bool:
     if shown == printed:
         return True
+    if INTEGER.fullmatch(shown) and INTEGER.fullmatch(printed):
+        return False  # counts, sizes and sums of integers are exact: no tolerance
     try:
         a, b = float(shown), float(printed)
     except ValueError:

@@ -22,7 +22,7 @@ def shown(diff):  # float32 rounding noise changes with the CPU: print 0, a boun
     return "0" if diff == 0 else "< 1e-6" if diff < 1e-6 else f"{diff:.1e}"
 
 
-print("float32 epsilon:", np.finfo(np.float32).eps)
+print(f"float32 epsilon: {np.finfo(np.float32).eps:.3g}")
 # --8<-- [end:setup]
 
 # --8<-- [start:dense]

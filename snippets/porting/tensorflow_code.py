@@ -28,7 +28,7 @@ def assign(param, array):  # copy a NumPy array into a torch parameter or buffer
         param.copy_(torch.from_numpy(np.ascontiguousarray(array)))
 
 
-print("float32 epsilon:", np.finfo(np.float32).eps)
+print(f"float32 epsilon: {np.finfo(np.float32).eps:.3g}")
 # --8<-- [end:setup]
 
 # --8<-- [start:dense]
