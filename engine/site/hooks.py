@@ -97,11 +97,13 @@ def _with_downloads(markdown, page, config):
         return markdown
     here = posixpath.dirname(page.file.src_uri)
     links = []
+    def link(framework, suffix):
+        return posixpath.relpath(f"{DOWNLOADS}/{downloads.file_name(parsed, framework, suffix)}", here or ".")
+
     for framework in parsed.frameworks():
-        def link(suffix):
-            return posixpath.relpath(f"{DOWNLOADS}/{downloads.file_name(parsed, framework, suffix)}", here or ".")
         colab = _colab_url(config, downloads.file_name(parsed, framework, ".ipynb"))
-        links.append(f"{framework}: [notebook]({link('.ipynb')}) · [script]({link('.py')}) · [Open in Colab]({colab})")
+        links.append(f"{framework}: [notebook]({link(framework, '.ipynb')}) · [script]({link(framework, '.py')}) · "
+                     f"[Open in Colab]({colab})")
     box = ['!!! example "Run this page yourself"', "    " + "<br>\n    ".join(links), ""]
     report = drift.load()
     note = drift.render_note(report, f"docs/{page.file.src_uri}") if report else ""
