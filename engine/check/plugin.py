@@ -106,7 +106,12 @@ def pytest_collection_modifyitems(session, config, items):
 
 
 class GuideFailure(Exception):
-    """A failure whose message is the whole report: no pytest traceback is added."""
+    """A failure whose message is the whole report: no pytest traceback is added. `differs`: the block ran but
+    printed (or logged) something else, as opposed to failing to run."""
+
+    def __init__(self, message: str, differs: bool = False):
+        super().__init__(message)
+        self.differs = differs
 
 
 class GuideItem(pytest.Item):
@@ -223,7 +228,7 @@ class BlockItem(GuideItem):
             self._check()
         except GuideFailure as failure:
             if self.config.getoption("drift_report"):
-                status = "fails" if "raised an exception" in str(failure) or "timed out" in str(failure) else "differs"
+                status = "differs" if failure.differs else "fails"
                 self.user_properties.append(drift.outcome(self.block.line, status, str(failure)))
             raise
         if self.config.getoption("drift_report"):
@@ -253,7 +258,8 @@ class BlockItem(GuideItem):
         if result.stderr.strip() and not block.stderr_reason:
             raise GuideFailure(f"{self.label}: the block wrote to stderr (a warning or a log line a reader would see):\n"
                                f"{result.stderr.rstrip()}\nFix its cause, or put "
-                               '<!--guide:stderr(reason="...")--> on the line before the block if a reader should see it')
+                               '<!--guide:stderr(reason="...")--> on the line before the block if a reader should see it',
+                               differs=True)
         if self.config.getoption("update_outputs"):
             self.config.stash[printed_key].setdefault(block.page, {})[block.line] = result.stdout
             return
@@ -264,13 +270,13 @@ class BlockItem(GuideItem):
         if block.expected is None:
             if printed.strip():
                 raise GuideFailure(f"{self.label}: the block printed output that the page does not show "
-                                   f"(run `make outputs PAGE={relative(block.page)}`):\n{printed}")
+                                   f"(run `make outputs PAGE={relative(block.page)}`):\n{printed}", differs=True)
             return
         if not outputs_match(block.expected, printed, self.config.getoption("rtol"), self.config.getoption("atol")):
             raise GuideFailure(
                 f"{relative(block.page)}:{block.expected_line}: the output shown differs from what the block at line "
                 f"{block.line} printed [{self.parent.framework}]\n{explain_difference(block.expected, printed)}\n"
-                f"(if the code changed on purpose: `make outputs PAGE={relative(block.page)}`)"
+                f"(if the code changed on purpose: `make outputs PAGE={relative(block.page)}`)", differs=True
             )
 
 
