@@ -63,6 +63,7 @@ def write_summary(terminalreporter, accounting: tuple[str, list[str]] | None = N
         write(line)
         for reason in counts["skipped"]:
             write(f"      skipped: {reason}")
-    write("slowest programs:")
-    for (page, framework), time in sorted(seconds.items(), key=lambda item: item[1], reverse=True)[:5]:
+    shown = None if terminalreporter.verbosity > 0 else 5  # -v: every program
+    write("slowest programs:" if shown else "every program, slowest first:")
+    for (page, framework), time in sorted(seconds.items(), key=lambda item: item[1], reverse=True)[:shown]:
         write(f"  {time:6.1f} s  {page} [{framework}]")

@@ -231,6 +231,7 @@ print("all within 1e-5")
 # --8<-- [end:table]
 
 # --8<-- [start:model]
+from scipy.special import softmax
 from sklearn.datasets import load_digits
 
 digits = load_digits()
@@ -277,6 +278,10 @@ scale = float(np.abs(keras_logits).max())
 assert diff <= 1e-5 * scale  # float32 keeps about 7 digits: for big numbers, compare relative to their size
 print(f"largest |logit|: {scale:.1f}")
 print("max |difference| <= 1e-5 x largest |logit|:", diff <= 1e-5 * scale)
+probabilities = softmax(keras_logits, axis=1), softmax(torch_logits, axis=1)  # what the logits mean: each row sums to 1
+prob_diff = float(np.abs(probabilities[0] - probabilities[1]).max())
+assert prob_diff <= 1e-5
+print("max |difference| of the probabilities <= 1e-5:", prob_diff <= 1e-5)
 print("same predictions:", int((keras_logits.argmax(1) == torch_logits.argmax(1)).sum()), "of", len(images))
 keras_acc = (keras_logits.argmax(1) == digits.target).mean()
 print(f"accuracy: keras {keras_acc:.3f} | torch {(torch_logits.argmax(1) == digits.target).mean():.3f}")
