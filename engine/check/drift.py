@@ -97,7 +97,7 @@ def render_page(data: dict) -> str:
             c = counts(blocks)
             link = f"[{Path(page).stem}]({Path(page).relative_to('docs')})"
             out.append(f"| {link} | {framework} | {c['same']} | {c['differs']} | {c['fails']} |")
-    out.append("")
+    out += ["", "## Every difference", ""]
     for page, frameworks in data["pages"].items():
         changed = [(f, b) for f, blocks in frameworks.items() for b in blocks if b["status"] != "same"]
         if not changed:
