@@ -267,3 +267,12 @@ def test_integers_match_exactly_and_other_numbers_within_the_tolerance():
     assert not outputs_match("sum of all pixels: 1495025", "sum of all pixels: 1495024")
     assert not outputs_match("batches: 19", "batches: 18") and outputs_match("batches: 19", "batches: 19")
     assert outputs_match("loss: 0.30000000000000004", "loss: 0.3") and not outputs_match("loss: 0.3001", "loss: 0.3")
+
+
+def test_the_page_programs_run_first_then_the_link_check_then_the_other_site_tests():
+    collected = run_page(DOCS, "tests/test_site.py", "tests/test_reader_view.py", "--collect-only", "-q", "-p", "no:xdist")
+    ids = [line for line in collected.stdout.splitlines() if "::" in line]
+    link_check = ids.index("tests/test_site.py::test_links_and_anchors_of_the_built_site")
+    programs = [i for i, nodeid in enumerate(ids) if nodeid.startswith("docs/") and "::line " in nodeid]
+    site_tests = [i for i, nodeid in enumerate(ids) if nodeid.startswith("tests/")]
+    assert programs and max(programs) < link_check == min(site_tests), ids[link_check - 2:link_check + 3]

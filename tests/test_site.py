@@ -102,6 +102,7 @@ def test_version_selector_lists_versions_with_framework_versions(browser, deploy
     assert any("2026.10" in t for t in titles), titles
 
 
+@pytest.mark.site(first=True)  # the longest site test: the other worker runs the rest beside it
 def test_links_and_anchors_of_the_built_site(site_url):
     """LinkChecker crawls the served site: every internal link and anchor resolves (external links are not fetched)."""
     config = Path(__file__).with_name("linkcheckerrc")

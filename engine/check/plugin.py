@@ -69,7 +69,8 @@ def pytest_configure(config):
     config.stash[runs_key] = {}
     config.stash[printed_key] = {}
     config.addinivalue_line("markers", "xdist_group(name): run these tests on the same pytest-xdist worker")
-    config.addinivalue_line("markers", "site: the test reads the built site (it waits for the session's build)")
+    config.addinivalue_line("markers", "site(first=False): the test reads the built site (it waits for the session's build); "
+                            "first=True: it starts before the other site tests")
     if is_worker(config) or session.VARIABLE in os.environ:
         return
     # The first process of the session: everything the processes share lives in one folder (session.py).
@@ -99,10 +100,15 @@ def pytest_collect_file(file_path: Path, parent):
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """The reader's-view checks and the site tests run last, so the page programs run while the site builds."""
-    def last(item):
-        return isinstance(item, ReaderItem) or item.get_closest_marker("site") is not None
-    items[:] = [i for i in items if not last(i)] + [i for i in items if last(i)]
+    """The reader's-view checks and the site tests run last, so the page programs run while the site builds. Of those,
+    a test marked `site(first=True)` (the link check, the longest) goes first, so that the other worker runs the
+    rest beside it instead of waiting at the end for it."""
+    def rank(item):
+        marker = item.get_closest_marker("site")
+        if marker is not None and marker.kwargs.get("first"):
+            return 1
+        return 2 if isinstance(item, ReaderItem) or marker is not None else 0
+    items.sort(key=rank)  # stable: within each rank, the collection order
 
 
 class GuideFailure(Exception):
