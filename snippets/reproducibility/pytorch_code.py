@@ -1,5 +1,6 @@
 # --8<-- [start:seed]
 import math
+import os
 import random
 
 import numpy as np
@@ -7,6 +8,9 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+# Older torch releases need this for deterministic cuBLAS on CUDA (see "When a seed is not enough" below); torch 2.13
+# does not. It only works if set before the first CUDA operation, so it goes at the top of the program.
+os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
