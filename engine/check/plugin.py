@@ -348,7 +348,7 @@ class ReaderItem(GuideItem):
         if status["returncode"] != 0:
             raise GuideFailure(f"the site build failed, so the reader's view cannot be checked:\n{status['log']}")
         record = session.run_record(program_name(self.page, self.framework))
-        run = program.ProgramRun.from_json(reader.wait_for(record))
+        run = program.ProgramRun.from_json(session.wait_for(record, 1200, f"the program run recorded in {record.name}"))
         problems = reader.problems(session.site(), relative(self.page.path), self.framework, run)
         if problems:
             raise GuideFailure("\n".join(problems))

@@ -16,7 +16,6 @@ run the same program, without the program running a second time.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import jupytext
@@ -25,16 +24,6 @@ from bs4 import BeautifulSoup
 
 from ..run.compare import explain_difference, normalise, outputs_match
 from ..run.program import ProgramRun
-
-
-def wait_for(path: Path, timeout: float = 1200) -> str:
-    """The text of a file another process is about to write."""
-    deadline = time.monotonic() + timeout
-    while not path.exists():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{path} did not appear in {timeout:g} s")
-        time.sleep(0.5)
-    return path.read_text()
 
 
 def html_path(site: Path, page: str) -> Path:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 from ..settings import COUNTS_VARIABLE
@@ -37,3 +38,14 @@ def site() -> Path:
 def run_record(program: str) -> Path:
     """The record file of a program, named after it (`docs/tensors.md::PyTorch`)."""
     return directory() / "runs" / (re.sub(r"[^\w.-]+", "_", program) + ".json")
+
+
+def wait_for(path: Path, timeout: float, what: str) -> str:
+    """The text of a file another process or thread is about to write (a run record, build.json); `what` names the
+    awaited work in the error raised after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} did not finish in {timeout:g} s")
+        time.sleep(0.5)
+    return path.read_text()

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from ..settings import ROOT
+from .session import wait_for
 
 
 def command(site: Path) -> list[str]:
@@ -42,10 +43,4 @@ def start(site: Path) -> threading.Thread:
 
 def wait(site: Path, timeout: float = 1200) -> dict:
     """Block until the build into `site` has finished; its status (returncode, log, seconds)."""
-    done = site.with_name("build.json")
-    deadline = time.monotonic() + timeout
-    while not done.exists():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"the site build into {site} did not finish in {timeout:g} s")
-        time.sleep(0.5)
-    return json.loads(done.read_text())
+    return json.loads(wait_for(site.with_name("build.json"), timeout, f"the site build into {site}"))

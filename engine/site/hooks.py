@@ -38,6 +38,7 @@ log = logging.getLogger("mkdocs.hooks.guide")
 _pages = {}  # src_uri -> Page, for on_page_markdown
 _started = [0.0]  # when this build began, to count the notebooks it executed
 _notebook_pages: set[str] = set()  # URLs of the pages made from notebooks, for the search index
+_drift_report = [None]  # the committed newer-releases report, read once per build, for every page's box
 
 
 def on_startup(command, dirty):
@@ -46,6 +47,7 @@ def on_startup(command, dirty):
 
 def on_config(config):
     _started[0] = time.time()
+    _drift_report[0] = drift.load()
     importlib.reload(cheat_sheet_rows)  # `mkdocs serve` shows edited rows without a restart
     config["copyright"] = release.verified_line() + "."
     return config
@@ -105,7 +107,7 @@ def _with_downloads(markdown, page, config):
         links.append(f"{framework}: [notebook]({link(framework, '.ipynb')}) · [script]({link(framework, '.py')}) · "
                      f"[Open in Colab]({colab})")
     box = ['!!! example "Run this page yourself"', "    " + "<br>\n    ".join(links), ""]
-    report = drift.load()
+    report = _drift_report[0]
     note = drift.render_note(report, f"docs/{page.file.src_uri}") if report else ""
     if note:
         box[-1:] = ["", "    " + note.replace("](newer-releases.md", f"]({posixpath.relpath('newer-releases.md', here or '.')}"), ""]
