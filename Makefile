@@ -8,10 +8,11 @@ KIND ?= cpu
 READY := $(VENV)/.ready-$(KIND)
 PIP := $(PYTHON) -m pip install --quiet --disable-pip-version-check
 PAGE ?= docs
-# Where torch comes from. Empty (the default): the package index pip is configured with, plus any local wheels it
-# is told about (on the machines this guide is built on, the CPU wheel of the pinned torch lies on disk, so this
-# works offline). On another Linux machine the default index brings the CUDA build, about 3 GB of NVIDIA wheels:
-#   make test TORCH_INDEX=https://download.pytorch.org/whl/cpu     the CPU build, about 200 MB
+# Where torch comes from. Empty (the default): the package index pip is configured with, which gives what
+# `pip install torch==2.15.0` gives a reader there. On Linux that is the CUDA 13.2 build, with Triton and NVIDIA's
+# libraries (a .venv of about 7.9 GB); it runs on a CPU too, and it is what `make test` verifies. The CPU-only build
+# (about 200 MB for torch) comes from PyTorch's own index, which CI uses:
+#   make test TORCH_INDEX=https://download.pytorch.org/whl/cpu
 TORCH_INDEX ?=
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
@@ -20,7 +21,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test test-gpu test-latest check outputs lint build benchmark publish clean
+.PHONY: serve test test-gpu test-versions check outputs lint build benchmark publish clean
 
 $(READY): pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -48,21 +49,25 @@ test-gpu:  ## every page's programs and the cheat sheet on a GPU (fails when non
 	$(MAKE) KIND=gpu $(VENV)/.ready-gpu
 	$(PYTHON) -m pytest --require-gpu --rtol 0.05 --atol 0.02 docs tests/test_cheat_sheet.py
 
-# Newer releases: a second environment with the newest torch, TensorFlow and Keras the index offers (the other pins
-# as they are), every page run against it with a tolerance, and the outcome of every block written to
-# docs/drift/latest.json, which the site shows. Differences are the report's content, so they do not fail the target.
-LATEST := .venv-latest
-$(LATEST)/.ready: pyproject.toml
-	test -x $(LATEST)/bin/python || python3 -m venv $(LATEST)
-	$(LATEST)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)) torch
-	$(LATEST)/bin/python -m pip install --quiet --disable-pip-version-check $$(python3 -m engine.requirements)
-	$(LATEST)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade tensorflow-cpu keras
-	$(LATEST)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+# The versions matrix: every page in a reader's plain shell (all cores, no TF_* variables) with one column's versions
+# from pyproject.toml [tool.guide.versions] in place of the pins: make test-versions COLUMN=torch-2.13. `pinned`
+# uses .venv; every other column gets its own environment, .venv-<column>. Each block's outcome (holds, differs,
+# fails) is written to docs/versions/<column>.json, which the site shows; differences are the report's content, so
+# they do not fail the target.
+COLUMN ?= pinned
+COLUMN_VENV := $(if $(filter pinned,$(COLUMN)),$(VENV),.venv-$(COLUMN))
+COLUMN_READY := $(if $(filter pinned,$(COLUMN)),$(READY),$(COLUMN_VENV)/.ready)
+
+.venv-%/.ready: pyproject.toml
+	test -x $(@D)/bin/python || python3 -m venv $(@D)
+	$(@D)/bin/python -m pip install --quiet --disable-pip-version-check $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)) $$(python3 -m engine.requirements torch $*)
+	$(@D)/bin/python -m pip install --quiet --disable-pip-version-check $$(python3 -m engine.requirements cpu $*)
+	$(@D)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-test-latest: $(LATEST)/.ready  ## every page against newer releases: the report in docs/drift/latest.json
-	-$(LATEST)/bin/python -m pytest -n 2 --dist loadgroup -q docs --rtol 1e-4 --drift-report docs/drift/latest.json
-	test -s docs/drift/latest.json
+test-versions: $(COLUMN_READY)  ## every page in a reader's shell with one column's versions: make test-versions COLUMN=torch-2.13
+	-$(COLUMN_VENV)/bin/python -m pytest -n 2 --dist loadgroup -q docs --reader-environment --drift-report docs/versions/$(COLUMN).json
+	test -s docs/versions/$(COLUMN).json
 
 check: $(READY)  ## one page: make check PAGE=docs/tensors.md
 	$(PYTHON) -m pytest $(PAGE)
@@ -80,10 +85,15 @@ build: $(READY)  ## the static site in site/
 benchmark: $(READY)  ## time training steps, eager and compiled, into docs/performance/results-cpu.json (on an idle machine)
 	$(PYTHON) -m engine.benchmark.measure
 
-publish: $(READY)  ## a new version of the site with mike, `latest` pointing at it (PUSH=1 pushes gh-pages)
+publish: $(READY)  ## a new version of the site with mike, `latest` pointing at it; TESTED=digest.json checks it, PUSH=1 pushes
+	$(PYTHON) -m engine.site.release check
 	$(VENV)/bin/mike deploy --update-aliases --title "$$($(PYTHON) -m engine.site.release title)" \
-	    $(if $(PUSH),--push) "$$($(PYTHON) -m engine.site.release version)" latest
-	$(VENV)/bin/mike set-default $(if $(PUSH),--push) latest
+	    "$$($(PYTHON) -m engine.site.release version)" latest
+	$(VENV)/bin/mike set-default latest
+	$(if $(TESTED),rm -rf .cache/deployed && mkdir -p .cache/deployed && \
+	    git archive "gh-pages:$$($(PYTHON) -m engine.site.release version)" | tar -x -C .cache/deployed && \
+	    $(PYTHON) -m engine.site.digest check .cache/deployed $(TESTED))
+	$(if $(PUSH),git push origin gh-pages)
 
 clean:
-	rm -rf $(VENV) $(LATEST) site
+	rm -rf $(VENV) .venv-* site

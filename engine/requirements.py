@@ -1,23 +1,50 @@
 """Print the pinned requirements from pyproject.toml, one per line, for pip (the Makefile's install steps).
 
-    python3 -m engine.requirements torch   the torch pin alone (installed first, so nothing pulls another torch)
-    python3 -m engine.requirements         everything else for a CPU machine
-    python3 -m engine.requirements gpu     everything else for a GPU runner: the `gpu` extra replaces tensorflow-cpu
+    python3 -m engine.requirements torch [COLUMN]   the torch pin alone (installed first, so nothing pulls another torch)
+    python3 -m engine.requirements [cpu [COLUMN]]   everything else for a CPU machine
+    python3 -m engine.requirements gpu              everything else for a GPU runner: the `gpu` extra replaces tensorflow-cpu
+
+COLUMN names a column of the versions matrix (`[tool.guide.versions]` in pyproject.toml): its requirements replace
+the pins of the same packages, so `torch-2.13` installs torch 2.13.0 and everything else as pinned. A requirement
+with no version (`torch` in `newest`) takes the newest release the index offers.
 
 It reads pyproject.toml with the standard library only, so it runs before the virtual environment exists.
 """
 
+from __future__ import annotations
+
+import re
 import sys
 import tomllib
 from pathlib import Path
 
-project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]
-kind = sys.argv[1] if len(sys.argv) > 1 else "cpu"
-pins = project["dependencies"]
-if kind == "torch":
-    pins = [p for p in pins if p.startswith("torch==")]
-else:
-    pins = [p for p in pins if not p.startswith("torch==")]
+PYPROJECT = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+
+
+def columns() -> dict[str, list[str]]:
+    """The versions matrix: column name -> the requirements that replace the pins, in the order the site shows them."""
+    return PYPROJECT["tool"]["guide"]["versions"]
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[=<>!~\[ ;]", requirement, maxsplit=1)[0].lower()
+
+
+def pins(kind: str = "cpu", column: str | None = None) -> list[str]:
+    project = PYPROJECT["project"]
+    found = list(project["dependencies"])
     if kind == "gpu":
-        pins = [p for p in pins if not p.startswith("tensorflow-cpu==")] + project["optional-dependencies"]["gpu"]
-print("\n".join(pins))
+        found = [p for p in found if _name(p) != "tensorflow-cpu"] + project["optional-dependencies"]["gpu"]
+    if column is not None:
+        if column not in columns():
+            raise SystemExit(f"unknown column {column!r} of the versions matrix; pyproject.toml [tool.guide.versions] "
+                             f"has: {', '.join(columns())}")
+        replaced = {_name(r): r for r in columns()[column]}
+        found = [replaced.pop(_name(p), p) for p in found] + list(replaced.values())
+    if kind == "torch":
+        return [p for p in found if _name(p) == "torch"]
+    return [p for p in found if _name(p) != "torch"]
+
+
+if __name__ == "__main__":
+    print("\n".join(pins(*sys.argv[1:3])))

@@ -18,7 +18,8 @@ import pytest
 
 from engine.check import session, site_build
 from engine.settings import ROOT
-from engine.site.release import title
+from engine.site import digest
+from engine.site.release import title, version
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
@@ -52,7 +53,9 @@ def built_site(request) -> Path:
 
 @pytest.fixture(scope="session")
 def published(built_site, tmp_path_factory) -> Path:
-    """A copy of the project in a fresh git repository, with two versions deployed by mike, as CI deploys them.
+    """A copy of the project in a fresh git repository, with two versions deployed by mike, as CI deploys them: an
+    older one, then this one under its real version name. The digest of this version's tree is kept in artifacts/
+    (CI's publish job checks its own deployment against it, engine.site.digest).
 
     The copy takes the notebook outputs the one build executed (mkdocs-jupyter's cache, keyed on each notebook's
     text), so the deployments execute nothing again."""
@@ -75,9 +78,18 @@ def published(built_site, tmp_path_factory) -> Path:
     mike = str(BIN / "mike")
     run([mike, "deploy", "--update-aliases", "--title", "2026.10 (older)", "2026.10", "latest"], repo)
     (repo / "older-tree").write_text(run(["git", "rev-parse", "gh-pages:2026.10"], repo))
-    run([mike, "deploy", "--update-aliases", "--title", title(), "2026.11", "latest"], repo)
+    run([mike, "deploy", "--update-aliases", "--title", title(), version(), "latest"], repo)
     run([mike, "set-default", "latest"], repo)
+    tree = checkout(repo, f"gh-pages:{version()}", tmp_path_factory.mktemp("deployed"))
+    digest.main("write", str(tree), str(ARTIFACTS / "site-digest.json"))
     return repo
+
+
+def checkout(repo: Path, tree: str, into: Path) -> Path:
+    """The files of a git tree (`gh-pages:2026.12`) in a folder."""
+    archive = subprocess.run(["git", "archive", tree], cwd=repo, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
 
 
 def serve(directory: Path):
@@ -106,10 +118,7 @@ def site_url(built_site):
 @pytest.fixture(scope="session")
 def deployment_url(published, tmp_path_factory):
     """The gh-pages branch of the mike deployment, served as GitHub Pages would serve it."""
-    pages = tmp_path_factory.mktemp("gh-pages")
-    archive = subprocess.run(["git", "archive", "gh-pages"], cwd=published, capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(pages)], input=archive, check=True)
-    server = serve(pages)
+    server = serve(checkout(published, "gh-pages", tmp_path_factory.mktemp("gh-pages")))
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ARTIFACTS, BIN, CHROMIUM, recording_page
+from engine.site.release import version
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make test installs it)"),
@@ -93,7 +94,7 @@ def test_screenshots(browser, site_url, scheme, path):
 def test_version_selector_lists_versions_with_framework_versions(browser, deployment_url):
     page = browser.new_page()
     page.goto(deployment_url + "latest/tensors/", wait_until="networkidle")
-    assert "/2026.11/tensors/" in page.url  # latest redirects to the newest version
+    assert f"/{version()}/tensors/" in page.url  # latest redirects to the newest version
     selector = page.locator(".md-version")
     selector.wait_for(timeout=10000)
     titles = page.locator(".md-version__link").all_text_contents()

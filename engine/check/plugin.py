@@ -31,7 +31,7 @@ from ..page.model import Block, Page, read_page
 from ..page.outputs import write_outputs
 from ..run import program
 from ..run.compare import explain_difference, outputs_match
-from ..settings import COUNTS_VARIABLE, DOCS, FRAMEWORKS, PROGRAM_ENVIRONMENT, VERIFIED
+from ..settings import COUNTS_VARIABLE, DOCS, FRAMEWORKS, VERIFIED, program_environment, without_startup_lines
 from . import drift, reader, session, site_build
 
 GPU_CHECKS = {
@@ -53,7 +53,11 @@ def pytest_addoption(parser):
     group.addoption("--with-site", action="store_true",
                     help="build the site once, in the background, and check every page as a reader sees it")
     group.addoption("--drift-report", type=Path, metavar="FILE",
-                    help="newer releases: record every block's outcome (same, differs, fails) in FILE (make test-latest)")
+                    help="the versions matrix: record every block's outcome (same, differs, fails) in FILE "
+                         "(make test-versions)")
+    group.addoption("--reader-environment", action="store_true",
+                    help="run the programs in a reader's plain shell (all cores, no TF_* variables) instead of the "
+                         "engine's environment; TensorFlow's start-up lines on stderr are then allowed")
 
 
 def selected_frameworks(config) -> list[str]:
@@ -84,7 +88,7 @@ def pytest_sessionstart(session):
     if is_worker(session.config) or not session.config.getoption("require_gpu"):
         return
     for framework in selected_frameworks(session.config):
-        check = subprocess.run([sys.executable, "-c", GPU_CHECKS[framework]], env={**os.environ, **PROGRAM_ENVIRONMENT})
+        check = subprocess.run([sys.executable, "-c", GPU_CHECKS[framework]], env=program_environment())
         if check.returncode != 0:
             pytest.exit(f"--require-gpu: {framework} sees no GPU on this machine", returncode=1)
 
@@ -186,7 +190,8 @@ def page_run(config, page: Page, framework: str) -> program.ProgramRun:
         for other in page.frameworks():
             if other in selected_frameworks(config):
                 codes = [program.Code(b.code, str(b.source), b.source_line, b.skipif) for b in page.program(other) if b.runs]
-                runs[page.path, other] = program.start(program_name(page, other), codes, config.getoption("program_timeout"))
+                runs[page.path, other] = program.start(program_name(page, other), codes, config.getoption("program_timeout"),
+                                                       reader=config.getoption("reader_environment"))
     found = runs[page.path, framework]
     if isinstance(found, program.Running):
         found = runs[page.path, framework] = found.wait()
@@ -261,9 +266,10 @@ class BlockItem(GuideItem):
             raise GuideFailure(f"{self.label}: the block raised an exception\n{result.error}{printed}")
         if result.status == "skipped":
             pytest.skip(f"{relative(block.page)}:{block.line}: {block.skip_reason}")
-        if result.stderr.strip() and not block.stderr_reason:
+        stderr = without_startup_lines(result.stderr) if self.config.getoption("reader_environment") else result.stderr
+        if stderr.strip() and not block.stderr_reason:
             raise GuideFailure(f"{self.label}: the block wrote to stderr (a warning or a log line a reader would see):\n"
-                               f"{result.stderr.rstrip()}\nFix its cause, or put "
+                               f"{stderr.rstrip()}\nFix its cause, or put "
                                '<!--guide:stderr(reason="...")--> on the line before the block if a reader should see it',
                                differs=True)
         if self.config.getoption("update_outputs"):
@@ -370,10 +376,12 @@ def pytest_sessionfinish(session, exitstatus):
     if is_worker(config) or not hasattr(config, "_guide_session"):
         return
     if config.getoption("drift_report"):
-        versions = {}
+        versions, builds = {}, {}
         for record in session_runs():
             versions.update(record.environment.get("versions", {}))
-        drift.write(config.getoption("drift_report"), _drift_reports, versions)
+            builds.update(record.environment.get("builds", {}))
+        drift.write(config.getoption("drift_report"), _drift_reports, versions,
+                    "reader" if config.getoption("reader_environment") else "engine", builds)
     build = getattr(config, "_guide_build", None)
     if build is not None:
         build.join()

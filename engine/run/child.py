@@ -8,8 +8,8 @@ and line numbers of the snippet file it came from. Each piece's stdout and stder
 file-descriptor level, so output that bypasses `sys.stdout` (TensorFlow's C++ `tf.print`, for one) is caught too.
 
 After each piece one JSON line is appended to RESULTS.jsonl and flushed, so a parent that kills a hanging program
-still knows which pieces finished. After the last piece a final line reports the framework versions that ran and
-whether each saw a GPU. The first failing piece ends the program.
+still knows which pieces finished. After the last piece a final line reports the framework versions that ran (and their
+builds, such as torch's `cu132` or `cpu`) and whether each saw a GPU. The first failing piece ends the program.
 """
 
 from __future__ import annotations
@@ -79,10 +79,13 @@ def _run_piece(piece: dict, namespace: dict) -> dict:
 
 def _environment() -> dict:
     """Versions of the frameworks this program imported, and whether each sees a GPU."""
-    report = {"versions": {}, "gpu": {}}
+    report = {"versions": {}, "builds": {}, "gpu": {}}
     for package in FRAMEWORK_PACKAGES:
         if package in sys.modules:
-            report["versions"][package] = sys.modules[package].__version__.split("+")[0]
+            version, _, build = sys.modules[package].__version__.partition("+")  # 2.15.0+cu132: the build is cu132
+            report["versions"][package] = version
+            if build:
+                report["builds"][package] = build
     if "torch" in sys.modules:
         report["gpu"]["torch"] = bool(sys.modules["torch"].cuda.is_available())
     if "tensorflow" in sys.modules:

@@ -2,7 +2,7 @@
 
 A program is a list of `Code` pieces run one after another in one namespace: a page program (its blocks), or the
 cheat sheet's rows for one framework. Every piece of guide code runs through here, one framework per process, with
-settings.PROGRAM_ENVIRONMENT.
+settings.PROGRAM_ENVIRONMENT (or, with `reader=True`, a reader's plain shell: settings.program_environment).
 
     running = start(name, codes, timeout)   # the child starts at once
     run = running.wait()                     # a ProgramRun: each piece's status, stdout, stderr, error, seconds
@@ -20,7 +20,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..settings import PROGRAM_ENVIRONMENT
+from ..settings import program_environment
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class ProgramRun:
 class Running:
     """A program whose child process has started; `wait()` collects it."""
 
-    def __init__(self, name: str, codes: list[Code], timeout: float, workdir: Path | None):
+    def __init__(self, name: str, codes: list[Code], timeout: float, workdir: Path | None, reader: bool = False):
         self.run = ProgramRun(name, list(codes))
         self.timeout = timeout
         self._scratch = tempfile.TemporaryDirectory(prefix="guide-program-")
@@ -81,7 +81,7 @@ class Running:
         self.child = subprocess.Popen(
             [sys.executable, "-m", "engine.run.child", str(program), str(self.results_path)],
             cwd=self.workdir,
-            env={**os.environ, **PROGRAM_ENVIRONMENT},
+            env=program_environment(reader),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -116,6 +116,7 @@ class Running:
             self._workdir.cleanup()
 
 
-def start(name: str, codes: list[Code], timeout: float, workdir: Path | None = None) -> Running:
-    """Start the program; `workdir` keeps the files it writes (default: a temporary directory, removed after)."""
-    return Running(name, codes, timeout, workdir)
+def start(name: str, codes: list[Code], timeout: float, workdir: Path | None = None, reader: bool = False) -> Running:
+    """Start the program; `workdir` keeps the files it writes (default: a temporary directory, removed after);
+    `reader` runs it in a reader's plain shell instead of the engine's environment."""
+    return Running(name, codes, timeout, workdir, reader)

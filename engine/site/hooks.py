@@ -8,7 +8,7 @@ same functions:
 - every page with code offers its PyTorch and TensorFlow programs as a notebook and a script (downloads), with an
   "Open in Colab" link per notebook, in a box under the page's title;
 - the cheat sheet's tables (cheatsheet.render), the performance page's tables, plot and verdicts
-  (benchmark.render) and the newer-releases report (check.drift) are filled in from their sources;
+  (benchmark.render) and the versions matrix (matrix) are filled in from their sources;
 - the search index is made smaller (search_index): prose and code names stay searchable;
 - each finished build is counted (accounting), so the test suite can prove it built the site once.
 """
@@ -28,17 +28,16 @@ from engine import accounting
 from engine.benchmark import render as benchmark
 from engine.cheatsheet import render as cheat_sheet
 from engine.cheatsheet import rows as cheat_sheet_rows
-from engine.check import drift
 from engine.page.model import read_page
 from engine.settings import PROGRAM_ENVIRONMENT
-from engine.site import downloads, release, search_index
+from engine.site import downloads, matrix, release, search_index
 
 DOWNLOADS = "downloads"
 log = logging.getLogger("mkdocs.hooks.guide")
 _pages = {}  # src_uri -> Page, for on_page_markdown
 _started = [0.0]  # when this build began, to count the notebooks it executed
 _notebook_pages: set[str] = set()  # URLs of the pages made from notebooks, for the search index
-_drift_report = [None]  # the committed newer-releases report, read once per build, for every page's box
+_reports: list = []  # the committed versions-matrix reports, read once per build, for every page's box
 
 
 def on_startup(command, dirty):
@@ -47,7 +46,7 @@ def on_startup(command, dirty):
 
 def on_config(config):
     _started[0] = time.time()
-    _drift_report[0] = drift.load()
+    _reports[:] = matrix.load_all()
     importlib.reload(cheat_sheet_rows)  # `mkdocs serve` shows edited rows without a restart
     config["copyright"] = release.verified_line() + "."
     return config
@@ -83,8 +82,8 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     if page.file.src_uri == cheat_sheet.PAGE:
         markdown = cheat_sheet.fill_page(markdown)
-    if page.file.src_uri == drift.PAGE:
-        markdown = drift.fill_page(markdown)
+    if page.file.src_uri == matrix.PAGE:
+        markdown = matrix.fill_page(markdown, _reports)
     if page.file.src_uri == benchmark.PAGE:
         markdown, warnings = benchmark.fill_page(markdown)
         for warning in warnings:
@@ -107,10 +106,9 @@ def _with_downloads(markdown, page, config):
         links.append(f"{framework}: [notebook]({link(framework, '.ipynb')}) · [script]({link(framework, '.py')}) · "
                      f"[Open in Colab]({colab})")
     box = ['!!! example "Run this page yourself"', "    " + "<br>\n    ".join(links), ""]
-    report = _drift_report[0]
-    note = drift.render_note(report, f"docs/{page.file.src_uri}") if report else ""
+    note = matrix.render_note(_reports, f"docs/{page.file.src_uri}")
     if note:
-        box[-1:] = ["", "    " + note.replace("](newer-releases.md", f"]({posixpath.relpath('newer-releases.md', here or '.')}"), ""]
+        box[-1:] = ["", "    " + note.replace(f"]({matrix.PAGE}", f"]({posixpath.relpath(matrix.PAGE, here or '.')}"), ""]
     lines = markdown.split("\n")
     at = downloads.after_title_and_summary(lines)
     return "\n".join(lines[:at] + box + lines[at:])
