@@ -1,7 +1,29 @@
+# --8<-- [start:import-order]
+import subprocess
+import sys
+
+ORDERS = {
+    "TensorFlow first": "import keras\nimport torch\n",
+    "torch and its compiler first": "import torch\nimport torch._dynamo\nimport keras\n",
+}
+ONE_STEP = """
+model = torch.nn.Linear(2, 1)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+model(torch.ones(1, 2)).sum().backward()
+optimizer.step()  # the first step imports torch._dynamo, and with it Triton
+print("one training step done")
+"""
+for name, imports in ORDERS.items():
+    child = subprocess.run([sys.executable, "-c", imports + ONE_STEP], capture_output=True, text=True)
+    print(f"{name}: exit status {child.returncode}")
+    print("  " + "\n  ".join((child.stdout + child.stderr).strip().splitlines()[-2:]))
+# --8<-- [end:import-order]
+
 # --8<-- [start:setup]
+import torch
+import torch._dynamo  # before TensorFlow: see above
 import keras
 import numpy as np
-import torch
 from torch import nn
 
 torch.manual_seed(0)

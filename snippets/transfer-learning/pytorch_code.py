@@ -82,16 +82,15 @@ print(f"after freezing the base: {count_trainable(model):,}")
 # --8<-- [start:batchnorm]
 probe = copy.deepcopy(base)  # a copy, so the base itself stays as trained
 batch = X_new_train_t[:16]
-probe.train()  # what model.train() in a training loop does to the base
-before = probe[1].running_mean[:3].tolist()
-probe(batch)
-after = probe[1].running_mean[:3].tolist()
-print("frozen, train():", [round(v, 4) for v in before], "->", [round(v, 4) for v in after])
-probe.eval()
-before = probe[1].running_mean[:3].tolist()
-probe(batch)
-after = probe[1].running_mean[:3].tolist()
-print("frozen, eval(): ", [round(v, 4) for v in before], "->", [round(v, 4) for v in after])
+norm = probe[1]
+batch_mean = probe[0](batch).mean(dim=0)  # what the BatchNorm layer sees, averaged over the batch
+for mode in ("train", "eval"):  # train(): what model.train() in a training loop does to the base
+    getattr(probe, mode)()
+    old = norm.running_mean.clone()
+    probe(batch)
+    changed = not torch.equal(norm.running_mean, old)
+    rule = torch.allclose(norm.running_mean, 0.9 * old + 0.1 * batch_mean, atol=1e-6)
+    print(f"frozen, {mode}(): running mean changed: {changed}; now 0.9 * old + 0.1 * batch mean: {rule}")
 # --8<-- [end:batchnorm]
 
 # --8<-- [start:train-head]

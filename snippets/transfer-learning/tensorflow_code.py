@@ -63,14 +63,16 @@ print(f"after freezing the base: {count_trainable(model):,}")
 probe = keras.models.clone_model(base)  # a copy, so the base itself stays as trained
 probe.set_weights(base.get_weights())
 batch = X_new_train[:16]
-moving_mean = probe.layers[1].moving_mean
+norm = probe.layers[1]
+batch_mean = keras.ops.convert_to_numpy(keras.ops.mean(probe.layers[0](batch), axis=0))  # what the layer sees
 for frozen in (True, False):
     probe.trainable = not frozen
-    before = moving_mean.numpy()[:3].tolist()
+    old = norm.moving_mean.numpy()
     probe(batch, training=True)  # what fit does
-    after = moving_mean.numpy()[:3].tolist()
-    label = "frozen, training=True:" if frozen else "trainable, training=True:"
-    print(label, [round(v, 4) for v in before], "->", [round(v, 4) for v in after])
+    changed = not np.array_equal(norm.moving_mean.numpy(), old)
+    rule = np.allclose(norm.moving_mean.numpy(), 0.99 * old + 0.01 * batch_mean, atol=1e-6)
+    label = "frozen" if frozen else "trainable"
+    print(f"{label}, training=True: moving mean changed: {changed}; now 0.99 * old + 0.01 * batch mean: {rule}")
 # --8<-- [end:batchnorm]
 
 # --8<-- [start:train-head]
