@@ -87,9 +87,9 @@ benchmark: $(READY)  ## time training steps, eager and compiled, into docs/perfo
 
 publish: $(READY)  ## a new version of the site with mike, `latest` pointing at it; TESTED=digest.json checks it, PUSH=1 pushes
 	$(PYTHON) -m engine.site.release check
-	$(VENV)/bin/mike deploy --update-aliases --title "$$($(PYTHON) -m engine.site.release title)" \
-	    "$$($(PYTHON) -m engine.site.release version)" latest
-	$(VENV)/bin/mike set-default latest
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" mike deploy --update-aliases --title "$$($(PYTHON) -m engine.site.release title)" \
+	    "$$($(PYTHON) -m engine.site.release version)" latest  # mike runs the mkdocs it finds on PATH
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" mike set-default latest
 	$(if $(TESTED),rm -rf .cache/deployed && mkdir -p .cache/deployed && \
 	    git archive "gh-pages:$$($(PYTHON) -m engine.site.release version)" | tar -x -C .cache/deployed && \
 	    $(PYTHON) -m engine.site.digest check .cache/deployed $(TESTED))

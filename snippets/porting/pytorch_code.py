@@ -16,7 +16,8 @@ print("one training step done")
 for name, imports in ORDERS.items():
     child = subprocess.run([sys.executable, "-c", imports + ONE_STEP], capture_output=True, text=True)
     print(f"{name}: exit status {child.returncode}")
-    print("  " + "\n  ".join((child.stdout + child.stderr).strip().splitlines()[-2:]))
+    last_lines = (child.stderr if child.returncode else child.stdout).strip().splitlines()[-2:]
+    print("  " + "\n  ".join(last_lines))
 # --8<-- [end:import-order]
 
 # --8<-- [start:setup]
