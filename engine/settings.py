@@ -47,13 +47,16 @@ READER_ENVIRONMENT = {"PYTHONBREAKPOINT": "0"}
 
 # What TensorFlow writes to stderr when it starts in a reader's shell (the home page explains these lines). In
 # READER_ENVIRONMENT a block's stderr is checked without them; any other line still counts.
+# TensorFlow 2.21 prefixes a log line with absl's `I0000 00:00:1796614599.506126 7581 `, 2.20 and earlier with a date
+# and the source path (`2026-12-07 04:19:18.765692: I tensorflow/core/platform/`).
+_LOG_PREFIX = r"(?:I\d{4} [\d:. ]+\d+ |\d{4}-\d\d-\d\d [\d:.]+: I tensorflow/[\w/]+/)"
 TENSORFLOW_STARTUP_LINES = [
     re.compile(r"WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"),
-    re.compile(r"I\d{4} [\d:. ]+\d+ cpu_feature_guard\.cc:\d+\] This TensorFlow binary is optimized to use available CPU "
+    re.compile(_LOG_PREFIX + r"cpu_feature_guard\.cc:\d+\] This TensorFlow binary is optimized to use available CPU "
                r"instructions in performance-critical operations\."),
     re.compile(r"To enable the following instructions: .*, in other operations, rebuild TensorFlow with the appropriate "
                r"compiler flags\."),
-    re.compile(r"I\d{4} [\d:. ]+\d+ port\.cc:\d+\] oneDNN custom operations are on\. .*"),
+    re.compile(_LOG_PREFIX + r"port\.cc:\d+\] oneDNN custom operations are on\. .*"),
 ]
 
 

@@ -87,4 +87,7 @@ def test_only_tensorflows_startup_lines_are_left_out():
                "To enable the following instructions: AVX2 FMA, in other operations, rebuild TensorFlow with the "
                "appropriate compiler flags.\n")
     assert without_startup_lines(startup) == ""
+    older = ("2026-12-07 04:19:18.765692: I tensorflow/core/platform/cpu_feature_guard.cc:210] This TensorFlow binary is "
+             "optimized to use available CPU instructions in performance-critical operations.\n")
+    assert without_startup_lines(older) == ""  # TensorFlow 2.20's format
     assert without_startup_lines(startup + "UserWarning: something new\n") == "UserWarning: something new\n"
