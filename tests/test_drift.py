@@ -55,6 +55,8 @@ def test_the_matrix_page_shows_every_column_and_every_difference():
     assert "`pinned`: 2 of 2 programs print what their page shows; `torch-2.13`: 1 of 2" in page
     assert "### b, PyTorch 2.13.0 { #torch-2-13-b }" in page and "-old\n+new" in page
     assert "### a" not in page
+    assert matrix.render_page([column("torch-2.13", "2.13.0", {"docs/b.md": {"PyTorch": DIFFERS["PyTorch"] * 2}})]).count(
+        "[2 differ](#torch-2-13-b)") == 1
 
 
 def test_reports_are_read_in_the_order_of_the_columns(tmp_path):

@@ -51,7 +51,7 @@ def _anchor(data: dict, page: str) -> str:
 def _verdict(found: dict[str, int]) -> str:
     if found["differs"] == found["fails"] == 0:
         return "holds"
-    return ", ".join(f"{found[k]} {WORDS[k]}" for k in ("differs", "fails") if found[k])
+    return ", ".join(f"{found[k]} {WORDS[k] if found[k] == 1 else WORDS[k][:-1]}" for k in ("differs", "fails") if found[k])
 
 
 def render_note(reports: list[dict], page: str) -> str:
