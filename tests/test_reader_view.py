@@ -322,4 +322,4 @@ def test_the_built_search_index_is_the_smaller_one(built_site):
     text = {page: " ".join(d["text"] for d in docs if d["location"].split("#")[0] == page) for page in PAGES}
     assert not any("PyTorchTensorFlow" in t or "Output<pre>" in t for t in text.values())
     assert "GradientTape" in text["autograd/"] and "no_grad" in text["autograd/"]
-    assert "RuntimeError: mat1 and mat2 shapes cannot be multiplied" in text["debugging/"]  # an output's error line
+    assert "mat1 and mat2 shapes cannot be multiplied" in text["debugging/"]  # an output's error line

@@ -86,6 +86,8 @@ def notebook(page: Page, framework: str, site_url: str, intro: str) -> nbformat.
             line = line[tab.indent + 4 :] if line.strip() else ""
         prose.append(line)
     flush()
+    for number, cell in enumerate(cells):
+        cell.id = f"cell-{number}"  # nbformat makes random ids: fixed ones make the same page give the same file
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
