@@ -1,12 +1,17 @@
 # Two commands do all set-up: `make serve` and `make test`. Both create .venv when it is missing or older than
-# pyproject.toml: torch first (from TORCH_INDEX, see below), then the other pins, then the engine itself
-# (`pip install --no-deps -e .`, so `import engine` works everywhere and mkdocs.yml can name its hooks).
+# requirements.lock: uv (pinned below) into a new .venv, then every package of requirements.lock with its hash (torch
+# from TORCH_INDEX when that is set, see below), then the engine itself (`pip install --no-deps -e .`, so `import
+# engine` works everywhere and mkdocs.yml can name its hooks). requirements.lock holds every dependency, transitive
+# ones included, for Linux x86-64 and CPython 3.11; `make lock` writes it again from the pins in pyproject.toml.
 SHELL := /bin/bash
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 KIND ?= cpu
 READY := $(VENV)/.ready-$(KIND)
 PIP := $(PYTHON) -m pip install --quiet --disable-pip-version-check
+UV_VERSION := 0.13.8
+UV := $(VENV)/bin/uv pip install --quiet --python $(PYTHON)
+LOCK := requirements.lock
 PAGE ?= docs
 # Where torch comes from. Empty (the default): the package index pip is configured with, which gives what
 # `pip install torch==2.15.0` gives a reader there. On Linux that is the CUDA 13.2 build, with Triton and NVIDIA's
@@ -21,14 +26,30 @@ export PYTHONDONTWRITEBYTECODE := 1
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test test-gpu test-versions check outputs lint build benchmark publish clean
+.PHONY: serve test test-gpu test-versions lock check outputs lint build benchmark publish clean
 
-$(READY): pyproject.toml
+$(VENV)/bin/uv:
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PIP) uv==$(UV_VERSION)
+
+# The CPU kind installs the lock; the GPU runner's kind (tensorflow[and-cuda] instead of tensorflow-cpu) the pins.
+$(VENV)/.ready-cpu: $(LOCK) pyproject.toml | $(VENV)/bin/uv
+	$(if $(TORCH_INDEX),$(UV) --no-deps --index-url $(TORCH_INDEX) $$(python3 -m engine.requirements torch))
+	$(UV) --require-hashes -r $(if $(TORCH_INDEX),<(python3 -m engine.requirements lock-without-torch),$(LOCK))
+	$(PIP) --no-deps --no-build-isolation -e .
+	touch $@
+
+$(VENV)/.ready-gpu: pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
 	$(PIP) $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)) $$(python3 -m engine.requirements torch)
-	$(PIP) $$(python3 -m engine.requirements $(KIND))
+	$(PIP) $$(python3 -m engine.requirements gpu)
 	$(PIP) --no-deps --no-build-isolation -e .
-	touch $(READY)
+	touch $@
+
+lock: | $(VENV)/bin/uv  ## write requirements.lock again from the pins in pyproject.toml (after changing a pin)
+	mkdir -p .cache && (python3 -m engine.requirements torch && python3 -m engine.requirements cpu) > .cache/pins.in
+	$(VENV)/bin/uv pip compile .cache/pins.in --quiet --generate-hashes --python-version 3.11.7 \
+	    --python-platform x86_64-manylinux_2_28 --custom-compile-command "make lock" -o $(LOCK)
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
@@ -65,8 +86,8 @@ COLUMN_READY := $(if $(filter pinned,$(COLUMN)),$(READY),$(COLUMN_VENV)/.ready)
 	$(@D)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-test-versions: $(COLUMN_READY)  ## every page in a reader's shell with one column's versions: make test-versions COLUMN=torch-2.13
-	-$(COLUMN_VENV)/bin/python -m pytest -n 2 --dist loadgroup -q docs --reader-environment --drift-report docs/versions/$(COLUMN).json
+test-versions: $(COLUMN_READY)  ## every page (or PAGE) in a reader's shell with one column's versions: make test-versions COLUMN=torch-2.13
+	-$(COLUMN_VENV)/bin/python -m pytest -n 2 --dist loadgroup -q $(PAGE) --reader-environment --drift-report docs/versions/$(COLUMN).json
 	test -s docs/versions/$(COLUMN).json
 
 check: $(READY)  ## one page: make check PAGE=docs/tensors.md

@@ -25,6 +25,10 @@ def test_the_report_holds_every_block_in_page_order(tmp_path):
     assert data["pinned"] == json.loads(VERIFIED.read_text()) and data["checked_with"] == {"torch": "9.9.9"}
     assert [b["line"] for b in data["pages"]["docs/a.md"]["PyTorch"]] == [9, 30]
     assert data["pages"]["docs/b.md"]["TensorFlow"][0]["status"] == "fails"
+    again = drift.write(tmp_path / "torch-2.13.json", [report("docs/b.md::TensorFlow::line 5", 5, "same")], {"torch": "9.9.9"}, "reader")
+    assert again["pages"]["docs/b.md"]["TensorFlow"][0]["status"] == "same" and "docs/a.md" in again["pages"]
+    newer = drift.write(tmp_path / "torch-2.13.json", [report("docs/b.md::TensorFlow::line 5", 5, "same")], {"torch": "9.9.10"}, "reader")
+    assert list(newer["pages"]) == ["docs/b.md"]  # other versions: a new report
 
 
 def column(name: str, torch: str, pages: dict, build: str = "cu132") -> dict:

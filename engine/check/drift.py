@@ -8,7 +8,8 @@ fail; its outcome is recorded instead:
      "checked_with": {"torch": "2.13.0", ...}, "builds": {"torch": "cpu"}, "pinned": {...docs/verified.json...},
      "pages": {"docs/x.md": {"PyTorch": [{"line": 23, "status": "same" | "differs" | "fails", "detail": "..."}]}}}
 
-`differs` holds the diff between the page and what ran; `fails` the error. The site renders the committed reports
+`differs` holds the diff between the page and what ran; `fails` the error. A run of some pages only (`make
+test-versions COLUMN=... PAGE=docs/x.md`) with the same versions replaces those pages in the existing report. The site renders the committed reports
 (engine.site.matrix).
 """
 
@@ -41,6 +42,9 @@ def write(path: Path, reports, versions: dict[str, str], environment: str, build
     for frameworks in pages.values():
         for blocks in frameworks.values():
             blocks.sort(key=lambda b: b["line"])
+    earlier = json.loads(path.read_text()) if path.exists() else None
+    if earlier and earlier["checked_with"] == versions and earlier.get("environment") == environment:
+        pages = {**earlier["pages"], **pages}  # a run of some pages updates those pages in the column's report
     data = {
         "column": path.stem,
         "environment": environment,
