@@ -3,6 +3,8 @@
     python3 -m engine.requirements torch [COLUMN]   the torch pin alone (installed first, so nothing pulls another torch)
     python3 -m engine.requirements [cpu [COLUMN]]   everything else for a CPU machine
     python3 -m engine.requirements gpu              everything else for a GPU runner: the `gpu` extra replaces tensorflow-cpu
+    python3 -m engine.requirements lock-without-torch   requirements.lock less torch and the packages only its CUDA
+                                                        build needs (the CPU route installs torch from its own index)
 
 COLUMN names a column of the versions matrix (`[tool.guide.versions]` in pyproject.toml): its requirements replace
 the pins of the same packages, so `torch-2.13` installs torch 2.13.0 and everything else as pinned. A requirement
@@ -18,7 +20,10 @@ import sys
 import tomllib
 from pathlib import Path
 
-PYPROJECT = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+ROOT = Path(__file__).parents[1]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+LOCK = ROOT / "requirements.lock"  # every package with its hash, for Linux x86-64 and CPython 3.11 (`make lock`)
+CUDA_BUILD_ONLY = re.compile(r"(torch|triton|nvidia-[\w-]+|cuda-[\w-]+)$")  # what torch's CPU wheel does without
 
 
 def columns() -> dict[str, list[str]]:
@@ -46,5 +51,20 @@ def pins(kind: str = "cpu", column: str | None = None) -> list[str]:
     return [p for p in found if _name(p) != "torch"]
 
 
+def lock_without_torch(lock: str) -> str:
+    """The lock's entries less torch and the packages only its CUDA build depends on (an entry is a `name==version`
+    line and its indented hash lines)."""
+    kept, keep = [], True
+    for line in lock.splitlines():
+        if line and not line[0].isspace() and not line.startswith("#"):
+            keep = not CUDA_BUILD_ONLY.match(_name(line))
+        if keep:
+            kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
 if __name__ == "__main__":
-    print("\n".join(pins(*sys.argv[1:3])))
+    if sys.argv[1:2] == ["lock-without-torch"]:
+        print(lock_without_torch(LOCK.read_text()), end="")
+    else:
+        print("\n".join(pins(*sys.argv[1:3])))
