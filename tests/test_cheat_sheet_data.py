@@ -1,0 +1,103 @@
+"""The cheat sheet's data files (snippets/cheat-sheet/*.toml) and their loader, engine/cheatsheet/data.py: what a
+file may hold, and the error a malformed one gives (the file, the row's line, the row)."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.cheatsheet import data
+from engine.cheatsheet.data import RowsError
+
+GOOD = """\
+category = "Creating tensors"
+
+[[rows]]
+operation = "Zeros"
+pytorch = '''torch.zeros(2, 3)'''
+tensorflow = '''tf.zeros((2, 3))'''
+
+[[rows]]
+operation = "From a NumPy array"
+inputs = { a = ["normal", [2, 3]], i = ["integers", [4], 3] }
+numpy_inputs = ["a"]
+pytorch = '''
+y = torch.tensor(a)
+z = y + 1
+'''
+pytorch_result = '''z'''
+tensorflow = '''tf.constant(a) + 1'''
+check = "shape"
+dtypes = ["float32", "float32"]
+note = "Both copy the data."
+"""
+
+
+def write(folder, name, text):
+    (folder / name).write_text(text)
+    return folder
+
+
+def failure(folder) -> str:
+    with pytest.raises(RowsError) as raised:
+        data.load(folder)
+    return str(raised.value)
+
+
+def test_a_good_file_gives_its_rows_in_order(tmp_path):
+    write(tmp_path, "02-second.toml", GOOD.replace("Creating tensors", "Second").replace('"Zeros"', '"Ones"')
+          .replace("From a NumPy array", "From a list"))
+    sheet = data.load(write(tmp_path, "01-first.toml", GOOD))
+    assert sheet.categories == ["Creating tensors", "Second"]
+    assert [r.operation for r in sheet.rows] == ["Zeros", "From a NumPy array", "Ones", "From a list"]
+    zeros, array = sheet.rows[:2]
+    assert zeros == data.Row("Creating tensors", "Zeros", "torch.zeros(2, 3)", "tf.zeros((2, 3))")
+    assert array.pytorch == "y = torch.tensor(a)\nz = y + 1"  # the line breaks around the code are not part of it
+    assert array.inputs == {"a": ("normal", (2, 3)), "i": ("integers", (4,), 3)}
+    assert (array.numpy_inputs, array.check, array.dtypes, array.note) == (("a",), "shape", ("float32", "float32"), "Both copy the data.")
+    assert (array.pytorch_result, array.tensorflow_result) == ("z", None)
+    assert array.where == f"{tmp_path / '01-first.toml'}:8, row 2 ('From a NumPy array')"
+    assert (array.code("PyTorch"), array.result("TensorFlow")) == (array.pytorch, None)
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (("tensorflow = '''tf.zeros((2, 3))'''\n", ""), ":3, row 1 ('Zeros'): the field 'tensorflow' is missing"),
+    (("operation = \"Zeros\"\n", ""), ":3, row 1: the field 'operation' is missing"),
+    (("operation = \"Zeros\"\n", "operation = \"Zeros\"\nshape = \"yes\"\n"), ":3, row 1 ('Zeros'): unknown field 'shape'"),
+    (('check = "shape"', 'check = "close"'), ":8, row 2 ('From a NumPy array'): unknown check 'close'"),
+    (('["normal", [2, 3]]', '["gaussian", [2, 3]]'), "row 2 ('From a NumPy array'): input 'a' has an unknown kind 'gaussian'"),
+    (('["integers", [4], 3]', '["integers", [4]]'), "input 'i': an \"integers\" input is"),
+    (('numpy_inputs = ["a"]', 'numpy_inputs = ["b"]'), "numpy_inputs names 'b', which is not one of the row's inputs"),
+    (('dtypes = ["float32", "float32"]', 'dtypes = "float32"'), "dtypes must be [PyTorch's, TensorFlow's]"),
+    (("z = y + 1", "    z = y + 1"), "pytorch: a table cell cannot show indentation"),
+    (("'''z'''", "'''`z`'''"), "pytorch_result: backticks cannot go inside a code span"),
+    (('note = "Both copy the data."', "note = 3"), "note must be a string, not 3"),
+    (('"From a NumPy array"', '"Zeros"'), ":8, row 2 ('Zeros'): the operation is already used by "),
+    (("[[rows]]\noperation = \"Zeros\"", "[[rows]]\noperation = Zeros"), ":4: not valid TOML: Invalid value (at line 4, column 13)"),
+    (('category = "Creating tensors"', ""), "the category's title is missing"),
+    (('category = "Creating tensors"', 'category = "Creating tensors"\ntitle = "x"'), "unknown top-level key 'title'"),
+])
+def test_a_malformed_file_names_the_file_and_the_row(tmp_path, change, expected):
+    old, new = change
+    assert old in GOOD
+    message = failure(write(tmp_path, "01-first.toml", GOOD.replace(old, new, 1)))
+    assert message.startswith(str(tmp_path / "01-first.toml")), message
+    assert expected in message, message
+
+
+def test_two_files_with_the_same_operation_or_category(tmp_path):
+    write(tmp_path, "01-first.toml", GOOD)
+    write(tmp_path, "02-second.toml", GOOD.replace("Creating tensors", "Second").replace('"Zeros"', '"Ones"'))
+    message = failure(tmp_path)
+    assert message == (f"{tmp_path / '02-second.toml'}:8, row 2 ('From a NumPy array'): the operation is already used by "
+                       f"{tmp_path / '01-first.toml'}:8, row 2 ('From a NumPy array'); each operation names one row")
+    write(tmp_path, "02-second.toml", GOOD.replace('"Zeros"', '"Ones"').replace("From a NumPy array", "From a list"))
+    assert "the category 'Creating tensors' is already the title of" in failure(tmp_path)
+
+
+def test_file_names_and_empty_files(tmp_path):
+    assert "no cheat-sheet data files" in failure(tmp_path)
+    write(tmp_path, "first.toml", GOOD)
+    assert "a data file is named <number>-<name>.toml" in failure(tmp_path)
+    (tmp_path / "first.toml").unlink()
+    write(tmp_path, "01-first.toml", 'category = "Empty"\n')
+    assert "the category 'Empty' has no rows" in failure(tmp_path)
