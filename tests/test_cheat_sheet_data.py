@@ -59,6 +59,13 @@ def test_a_good_file_gives_its_rows_in_order(tmp_path):
     assert (array.code("PyTorch"), array.result("TensorFlow")) == (array.pytorch, None)
 
 
+def test_the_project_rows_load():
+    sheet = data.load()
+    assert len(sheet.rows) >= 30 and len(sheet.categories) == len(sheet.files)
+    assert all(row.file.startswith("snippets/cheat-sheet/") and row.line > 0 for row in sheet.rows)
+    assert [c for c in sheet.categories if any(r.category == c for r in sheet.rows)] == sheet.categories
+
+
 @pytest.mark.parametrize(("change", "expected"), [
     (("tensorflow = '''tf.zeros((2, 3))'''\n", ""), ":3, row 1 ('Zeros'): the field 'tensorflow' is missing"),
     (("operation = \"Zeros\"\n", ""), ":3, row 1: the field 'operation' is missing"),
