@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.cheatsheet import data
+from engine.cheatsheet import data, render
 from engine.cheatsheet.data import RowsError
 
 GOOD = """\
@@ -57,6 +57,8 @@ def test_a_good_file_gives_its_rows_in_order(tmp_path):
     assert (array.pytorch_result, array.tensorflow_result) == ("z", None)
     assert array.where == f"{tmp_path / '01-first.toml'}:8, row 2 ('From a NumPy array')"
     assert (array.code("PyTorch"), array.result("TensorFlow")) == (array.pytorch, None)
+    assert array.path == tmp_path / "01-first.toml"
+    assert [array.first_line(key) for key in ("pytorch", "pytorch_result", "tensorflow")] == [13, 16, 17]
 
 
 def test_the_project_rows_load():
@@ -108,3 +110,13 @@ def test_file_names_and_empty_files(tmp_path):
     (tmp_path / "first.toml").unlink()
     write(tmp_path, "01-first.toml", 'category = "Empty"\n')
     assert "the category 'Empty' has no rows" in failure(tmp_path)
+
+
+def test_the_page_shows_the_rows_as_their_files_are_now(tmp_path, monkeypatch):
+    """The site's hook fills the page from the files on every build, so `make serve` shows an edited row."""
+    monkeypatch.setattr(data, "FOLDER", tmp_path)
+    write(tmp_path, "01-first.toml", GOOD)
+    page = f"# Cheat sheet\n\n{render.PLACEHOLDER}\n"
+    assert "| **Zeros** | `torch.zeros(2, 3)` | `tf.zeros((2, 3))` |" in render.fill_page(page)
+    write(tmp_path, "01-first.toml", GOOD.replace("torch.zeros(2, 3)", "torch.zeros((2, 3))"))
+    assert "| **Zeros** | `torch.zeros((2, 3))` | `tf.zeros((2, 3))` |" in render.fill_page(page)

@@ -86,11 +86,21 @@ class Row:
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
     number: int = field(default=0, compare=False)
+    # The line each piece of code starts on in the file, by field name, for tracebacks that show the file's lines.
+    code_lines: dict[str, int] = field(default_factory=dict, compare=False)
 
     @property
     def where(self) -> str:
         """'snippets/cheat-sheet/01-creating-tensors.toml:5, row 1 ('From a NumPy array')'"""
         return f"{_place(self.file, self.line)}, row {self.number} ({self.operation!r})"
+
+    @property
+    def path(self) -> Path:
+        return ROOT / self.file  # the file itself when it is outside the project
+
+    def first_line(self, key: str) -> int:
+        """The line of the file on which the code in field `key` starts; 1 when it could not be told."""
+        return self.code_lines.get(key, 1)
 
     def code(self, framework: str) -> str:
         return self.pytorch if framework == FRAMEWORKS[0] else self.tensorflow
@@ -125,6 +135,16 @@ def _header_lines(text: str) -> list[int]:
     return [i for i, line in enumerate(text.splitlines(), 1) if re.fullmatch(r"\s*\[\[\s*rows\s*\]\]\s*(#.*)?", line)]
 
 
+def _code_lines(lines: list[str], start: int, end: int) -> dict[str, int]:
+    """Where each piece of code of the row between lines `start` and `end` (its [[rows]] header and the next) starts."""
+    found = {}
+    for number in range(start + 1, end):
+        match = re.match(r"\s*(pytorch|tensorflow|pytorch_result|tensorflow_result)\s*=\s*'{3}(.*)", lines[number - 1])
+        if match:
+            found[match[1]] = number + (not match[2])  # a line break right after the quotes is not part of the code
+    return found
+
+
 def _code(value: str) -> str:
     """The code a literal multi-line string holds: its opening line break is dropped by TOML, its closing one here."""
     return value.removesuffix("\n")
@@ -147,7 +167,7 @@ def _input(where: str, name: str, spec) -> tuple:
     return (kind, tuple(shape), *spec[2:])
 
 
-def _row(category: str, file: str, number: int, line: int, table) -> Row:
+def _row(category: str, file: str, number: int, line: int, table, code_lines: dict[str, int]) -> Row:
     where = f"{_place(file, line)}, row {number}"
     if not isinstance(table, dict):
         raise RowsError(f"{where}: a row must be a table ([[rows]]), not {table!r}")
@@ -194,7 +214,7 @@ def _row(category: str, file: str, number: int, line: int, table) -> Row:
         if not (isinstance(dtypes, list) and len(dtypes) == 2 and all(isinstance(d, str) for d in dtypes)):
             raise RowsError(f"{where}: dtypes must be [PyTorch's, TensorFlow's], such as [\"int64\", \"int32\"], not {dtypes!r}")
         values["dtypes"] = tuple(dtypes)
-    return Row(category=category, file=file, line=line, number=number, **values)
+    return Row(category=category, file=file, line=line, number=number, code_lines=code_lines, **values)
 
 
 def read_file(path: Path) -> tuple[str, list[Row]]:
@@ -217,14 +237,18 @@ def read_file(path: Path) -> tuple[str, list[Row]]:
         raise RowsError(f"{file}: the category {category!r} has no rows: add them as [[rows]] tables")
     if not isinstance(tables, list):
         raise RowsError(f"{file}: rows must be an array of tables, each row starting with [[rows]]")
-    lines = _header_lines(text)
-    if len(lines) != len(tables):
-        lines = [0] * len(tables)
-    return category, [_row(category, file, n, line, table) for n, (line, table) in enumerate(zip(lines, tables), 1)]
+    headers = _header_lines(text)
+    if len(headers) != len(tables):
+        headers = [0] * len(tables)
+    lines = text.splitlines()
+    ends = [*headers[1:], len(lines) + 1]
+    return category, [_row(category, file, n, line, table, _code_lines(lines, line, end) if line else {})
+                      for n, (line, end, table) in enumerate(zip(headers, ends, tables, strict=True), 1)]
 
 
-def load(folder: Path = FOLDER) -> Sheet:
-    """Every row, read afresh from the data files, in page order."""
+def load(folder: Path | None = None) -> Sheet:
+    """Every row, read afresh from the data files (in FOLDER unless `folder` is given), in page order."""
+    folder = FOLDER if folder is None else folder
     paths = sorted(folder.glob("*.toml"))
     if not paths:
         raise RowsError(f"{_shown(folder)}: no cheat-sheet data files (<number>-<name>.toml)")

@@ -3,7 +3,8 @@
 The cheat-sheet program of a framework (program.py) is one piece per row, each a call of `run_row`, so the rows
 run through the one runner, one framework per process, each row reported on its own. A row runs in a fresh
 namespace and a fresh folder; its result is saved as `<index>.npy` (an array) or `<index>.json` (a dtype name) in
-the results folder, for the test to compare the two sides.
+the results folder, for compare.py to compare the two sides. The code is compiled as lines of its data file, so a
+traceback shows the row's file and line.
 """
 
 from __future__ import annotations
@@ -11,11 +12,17 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 
-from .rows import ROWS, Row
+from .data import Row, load
+
+
+@cache
+def _rows() -> list[Row]:
+    return load().rows  # read once per program, at its first row
 
 
 def make_inputs(row: Row) -> dict[str, np.ndarray]:
@@ -55,13 +62,18 @@ def _namespace(row: Row, framework: str) -> dict:
     return namespace
 
 
+def compiled(row: Row, framework: str, result: bool = False, mode: str = "exec"):
+    """A row's code (or, with `result`, its result expression) compiled as the lines of its data file it stands on."""
+    key = framework.lower() + ("_result" if result else "")
+    code = row.result(framework) if result else row.code(framework)
+    return compile("\n" * (row.first_line(key) - 1) + code, str(row.path), mode)
+
+
 def _value(row: Row, framework: str, namespace: dict):
-    code, result = (row.pytorch, row.pytorch_result) if framework == "PyTorch" else (row.tensorflow, row.tensorflow_result)
-    where = f"<cheat sheet: {row.operation} [{framework}]>"
-    if result is None:
-        return eval(compile(code, where, "eval"), namespace)
-    exec(compile(code, where, "exec"), namespace)
-    return eval(compile(result, where, "eval"), namespace)
+    if row.result(framework) is None:
+        return eval(compiled(row, framework, mode="eval"), namespace)
+    exec(compiled(row, framework), namespace)
+    return eval(compiled(row, framework, result=True, mode="eval"), namespace)
 
 
 def dtype_name(value) -> str | None:
@@ -84,8 +96,10 @@ def as_numpy(value) -> np.ndarray:
     return np.asarray(value)
 
 
-def run_row(index: int, framework: str, results: str) -> None:
-    row = ROWS[index]
+def run_row(index: int, framework: str, results: str, operation: str) -> None:
+    row = _rows()[index]
+    if row.operation != operation:
+        raise RuntimeError(f"row {index} is now {row.operation!r}, not {operation!r}: the data files changed during the run")
     here = os.getcwd()
     with tempfile.TemporaryDirectory(prefix="cheat-sheet-row-") as folder:
         os.chdir(folder)  # saving rows write their files here
