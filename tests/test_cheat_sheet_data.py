@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.cheatsheet import data, render
+from engine.cheatsheet import data, lint, render
 from engine.cheatsheet.data import RowsError
+from engine.settings import ROOT, SNIPPETS
 
 GOOD = """\
 category = "Creating tensors"
@@ -120,3 +121,39 @@ def test_the_page_shows_the_rows_as_their_files_are_now(tmp_path, monkeypatch):
     assert "| **Zeros** | `torch.zeros(2, 3)` | `tf.zeros((2, 3))` |" in render.fill_page(page)
     write(tmp_path, "01-first.toml", GOOD.replace("torch.zeros(2, 3)", "torch.zeros((2, 3))"))
     assert "| **Zeros** | `torch.zeros((2, 3))` | `tf.zeros((2, 3))` |" in render.fill_page(page)
+
+
+def test_every_row_compiles():
+    problems = lint.compile_problems(data.load())
+    assert not problems, "cheat-sheet code that is not Python:\n" + "\n".join(problems)
+
+
+def test_every_row_passes_ruff():
+    """Readers copy the rows as they copy the snippets, so ruff checks them with the snippets' rules."""
+    problems = lint.ruff_problems(data.load())
+    assert not problems, "ruff on the cheat sheet's rows (engine/cheatsheet/lint.py):\n" + "\n".join(problems)
+
+
+def test_rows_are_linted_with_the_snippets_rules():
+    """A row's module is read as a file under snippets/, so [tool.ruff]'s ignores for snippets/** apply to it."""
+    text = "import numpy as np\n\nfor i in range(2):\n    print(np.pi)\nimport os\n\n\ndef f():\n    unused = os.sep\n"
+
+    def codes(path):
+        return sorted(finding["code"] for finding in lint.ruff(text, path))
+
+    assert codes(lint.LINTED_AS / "01-x.pytorch.py") == codes(SNIPPETS / "tensors" / "pytorch_code.py") == ["F841"]
+    assert codes(ROOT / "engine" / "x.py") == ["B007", "E402", "F841"]  # what the ignores for snippets/** leave out
+    one_line = "for _ in range(2): print(1); print(2)\n"
+    assert [f["code"] for f in lint.ruff(one_line, SNIPPETS / "tensors" / "pytorch_code.py")] == ["E701", "E702"]
+    assert lint.ruff(one_line, lint.LINTED_AS / "01-x.pytorch.py") == []  # a table cell cannot show indentation
+
+
+def test_a_row_that_does_not_compile_or_lint_is_named(tmp_path):
+    write(tmp_path, "01-first.toml", GOOD.replace("'''tf.zeros((2, 3))'''", "'''tf.zeros((2, 3)'''"))
+    [problem] = lint.compile_problems(data.load(tmp_path))
+    assert problem.startswith(f"{tmp_path / '01-first.toml'}:6: tensorflow of row 1 ('Zeros') does not compile: ")
+    write(tmp_path, "01-first.toml", GOOD.replace("z = y + 1\n", "w = y\nfor i in range(2): z = y + 1\n"))
+    assert lint.compile_problems(data.load(tmp_path)) == []
+    assert lint.ruff_problems(data.load(tmp_path)) == [
+        f"{tmp_path / '01-first.toml'}:14: F841 Local variable `w` is assigned to but never used "
+        "(pytorch of row 2, 'From a NumPy array')\n    w = y"]

@@ -102,6 +102,15 @@ class Row:
         """The line of the file on which the code in field `key` starts; 1 when it could not be told."""
         return self.code_lines.get(key, 1)
 
+    def compiled(self, framework: str, result: bool = False):
+        """The code (or, with `result`, the result expression) for `framework`, compiled as the lines of the data file it
+        stands on, so that a traceback or a syntax error shows the file and line. The code is an expression
+        ("eval") when the row names no result for that side, else statements ("exec")."""
+        key = framework.lower() + ("_result" if result else "")
+        code = self.result(framework) if result else self.code(framework)
+        mode = "eval" if result or self.result(framework) is None else "exec"
+        return compile("\n" * (self.first_line(key) - 1) + code, str(self.path), mode)
+
     def code(self, framework: str) -> str:
         return self.pytorch if framework == FRAMEWORKS[0] else self.tensorflow
 

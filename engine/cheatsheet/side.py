@@ -62,18 +62,11 @@ def _namespace(row: Row, framework: str) -> dict:
     return namespace
 
 
-def compiled(row: Row, framework: str, result: bool = False, mode: str = "exec"):
-    """A row's code (or, with `result`, its result expression) compiled as the lines of its data file it stands on."""
-    key = framework.lower() + ("_result" if result else "")
-    code = row.result(framework) if result else row.code(framework)
-    return compile("\n" * (row.first_line(key) - 1) + code, str(row.path), mode)
-
-
 def _value(row: Row, framework: str, namespace: dict):
     if row.result(framework) is None:
-        return eval(compiled(row, framework, mode="eval"), namespace)
-    exec(compiled(row, framework), namespace)
-    return eval(compiled(row, framework, result=True, mode="eval"), namespace)
+        return eval(row.compiled(framework), namespace)
+    exec(row.compiled(framework), namespace)
+    return eval(row.compiled(framework, result=True), namespace)
 
 
 def dtype_name(value) -> str | None:
