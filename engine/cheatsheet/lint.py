@@ -3,6 +3,8 @@
     problems = compile_problems(sheet)   # each piece of code that is not valid Python, by file, line and row
     problems = ruff_problems(sheet)      # each ruff finding, by file, line and row
 
+    python -m engine.cheatsheet.lint     # both, for `make lint`; tests/test_cheat_sheet_data.py runs them too
+
 For ruff, a data file's rows become one Python module per framework, read by `ruff check` on stdin under the name
 snippets/cheat-sheet/<file>.<framework>.py (LINTED_AS), so the project's [tool.ruff] configuration applies with its
 per-file ignores for snippets/** (and for snippets/cheat-sheet/**, which pyproject.toml explains). A row is a
@@ -30,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..settings import FRAMEWORKS, ROOT, SNIPPETS
-from .data import Row, Sheet
+from .data import Row, Sheet, load
 
 LINTED_AS = SNIPPETS / "cheat-sheet"
 # What a row's code may use without importing it: the names side.py gives each framework's namespace.
@@ -125,3 +127,15 @@ def ruff_problems(sheet: Sheet) -> list[str]:
             problems.append(f"{_place(row, key, offset)}: {code} {finding['message']} ({key} of row {row.number}, "
                             f"{row.operation!r})\n    {text}")
     return problems
+
+
+def main() -> int:
+    """`python -m engine.cheatsheet.lint` (make lint): print each problem; fail when there is one."""
+    sheet = load()
+    problems = compile_problems(sheet) or ruff_problems(sheet)
+    print("\n".join(problems) if problems else f"{len(sheet.rows)} cheat-sheet rows compile and pass ruff")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
