@@ -97,8 +97,9 @@ outputs: $(READY)  ## rewrite output blocks from a real run, then check: make ou
 	$(PYTHON) -m pytest $(PAGE) --update-outputs -q -p no:xdist
 	$(PYTHON) -m pytest $(PAGE) -q
 
-lint: $(READY)  ## ruff on the engine, the tests and the snippets
+lint: $(READY)  ## ruff on the engine, the tests, the snippets and the cheat sheet's rows
 	$(VENV)/bin/ruff check
+	$(PYTHON) -m engine.cheatsheet.lint
 
 build: $(READY)  ## the static site in site/
 	$(VENV)/bin/mkdocs build --strict

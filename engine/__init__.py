@@ -8,7 +8,8 @@
       run/            the one runner: a program in a child process (program.py, child.py); comparing outputs
       check/          the pytest plugin: a page's tests, the session's one site build, the reader's view, summary
       site/           MkDocs hooks (the only module that imports MkDocs), downloads, the release stamp
-      cheatsheet/     the cheat sheet's rows, their tables, and the programs that run them
+      cheatsheet/     the cheat sheet: reads its rows (data files, snippets/cheat-sheet/*.toml), makes their tables,
+                      runs them in both frameworks, says what a row's check means, compiles and lints their code
       benchmark/      the performance page's measurements and what the page shows of them
 
 Everything but site/hooks.py works without MkDocs, so another site generator could call the same functions.

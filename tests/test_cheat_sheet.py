@@ -1,27 +1,29 @@
 """Every row of the cheat sheet (docs/cheat-sheet.md) runs in both frameworks on the same input, and the results agree.
 
-The rows live in engine/cheatsheet/rows.py; the page shows them through engine/cheatsheet/render.py, so the code
-tested here is the code the page shows, character for character. Each framework's rows run once, as one program
-through the runner (engine/cheatsheet/program.py), and each row is then compared here.
+The rows live in snippets/cheat-sheet/*.toml (read by engine/cheatsheet/data.py); the page shows them through
+engine/cheatsheet/render.py, so the code tested here is the code the page shows, character for character. Each
+framework's rows run once, as one program through the runner (engine/cheatsheet/program.py), and each row is then
+checked by engine/cheatsheet/compare.py, which says what its check means.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
-import json
 import re
 
 import markdown
 import numpy as np
 import pytest
 
-from engine.cheatsheet import render
+from engine.cheatsheet import compare, data, render
 from engine.cheatsheet.program import run_both
-from engine.cheatsheet.rows import CATEGORIES, KINDS, ROWS, Row
+from engine.run.program import ProgramRun, Result
 from engine.settings import DOCS, MKDOCS_YML
 
 PAGE = DOCS / "cheat-sheet.md"
-RTOL, ATOL = 1e-5, 1e-6
+SHEET = data.load()
+ROWS = SHEET.rows
 
 pytestmark = pytest.mark.xdist_group("cheat-sheet")  # both programs run once, on one worker
 
@@ -29,69 +31,51 @@ pytestmark = pytest.mark.xdist_group("cheat-sheet")  # both programs run once, o
 @pytest.fixture(scope="module")
 def sides(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cheat-sheet")
-    return folder, run_both(folder)
+    return folder, run_both(folder, rows=ROWS)
 
 
-def describe(array: np.ndarray) -> str:
-    return f"shape {array.shape}, dtype {array.dtype}, values {np.array2string(array, precision=4, threshold=12)}"
-
-
-def row_id(row: Row) -> str:
+def row_id(row: data.Row) -> str:
     return re.sub(r"[^a-z0-9]+", "-", row.operation.lower()).strip("-")
 
 
-def side_result(sides, row: Row, framework: str):
-    folder, runs = sides
-    index = ROWS.index(row)
-    run = runs[framework]
-    result = run.results[index + 1] if index + 1 < len(run.results) else None  # piece 0 imports the row runner
-    where = f"cheat sheet row {row.category!r} / {row.operation!r}"
-    if result is None or result.status != "passed":
-        detail = result.error if result else (run.crash or "an earlier row stopped the program")
-        code = row.pytorch if framework == "PyTorch" else row.tensorflow
-        pytest.fail(f"{where}: the {framework} code did not run\n{code}\n{detail}", pytrace=False)
-    if result.stderr.strip():
-        pytest.fail(f"{where}: the {framework} code wrote to stderr:\n{result.stderr}", pytrace=False)
-    path = folder / framework / f"{index}"
-    return json.loads(path.with_suffix(".json").read_text()) if row.check == "dtype" else np.load(path.with_suffix(".npy"))
-
-
 @pytest.mark.parametrize("row", ROWS, ids=row_id)
-def test_row_agrees(row: Row, sides):
-    where = f"cheat sheet row {row.category!r} / {row.operation!r}"
-    a, b = side_result(sides, row, "PyTorch"), side_result(sides, row, "TensorFlow")
-    if row.check == "dtype":
-        assert a == b, f"{where}: PyTorch gives dtype {a}, TensorFlow {b}"
-        return
-    assert a.shape == b.shape, f"{where}: shapes differ: PyTorch {a.shape}, TensorFlow {b.shape}"
-    if row.dtypes is None:
-        assert a.dtype == b.dtype, f"{where}: dtypes differ: PyTorch {a.dtype}, TensorFlow {b.dtype}"
-    else:
-        assert (str(a.dtype), str(b.dtype)) == row.dtypes, (
-            f"{where}: the page says the dtypes are {row.dtypes}, they are ({a.dtype}, {b.dtype})")
-    if row.check == "shape":
-        return
-    assert row.check == "allclose", f"{where}: unknown check {row.check!r}"
-    assert np.allclose(a, b, rtol=RTOL, atol=ATOL), (
-        f"{where}: the results differ\n  PyTorch:    {describe(a)}\n  TensorFlow: {describe(b)}")
+def test_row_agrees(row: data.Row, sides):
+    folder, runs = sides
+    problem = compare.problem(row, ROWS.index(row), folder, runs)
+    if problem:
+        pytest.fail(problem, pytrace=False)
 
 
-def test_rows_are_well_formed():
-    operations = [row.operation for row in ROWS]
-    assert len(ROWS) >= 30
-    assert len(set(operations)) == len(operations), "two rows have the same operation name"
-    assert [c for c in CATEGORIES if any(r.category == c for r in ROWS)] == CATEGORIES, "a category has no rows"
-    assert [r.category for r in ROWS] == sorted((r.category for r in ROWS), key=CATEGORIES.index), (
-        "rows must be listed in category order, as the page shows them")
-    for row in ROWS:
-        for code, result in ((row.pytorch, row.pytorch_result), (row.tensorflow, row.tensorflow_result)):
-            compile(code, row.operation, "eval" if result is None else "exec")
-            for line in code.splitlines():
-                assert line == line.strip(), f"{row.operation}: a table cell cannot show indentation: {line!r}"
-                assert "`" not in line, f"{row.operation}: backticks cannot go inside a code span: {line!r}"
-        for spec in row.inputs.values():
-            assert spec[0] in KINDS, f"{row.operation}: unknown input kind {spec[0]!r}"
-        assert set(row.numpy_inputs) <= set(row.inputs), f"{row.operation}: numpy_inputs names an unknown input"
+def test_what_a_check_means(tmp_path):
+    """compare.py, on made-up results: what each check accepts and what it reports."""
+    row = data.Row("Category", "An operation", "x", "x", file="snippets/cheat-sheet/01-c.toml", line=3, number=1)
+    where = "cheat sheet snippets/cheat-sheet/01-c.toml:3, row 1 ('An operation')"
+    a = np.array([1.0, 2.0], dtype=np.float32)
+    assert compare.disagreement(row, a, a + 1e-7) is None
+    assert compare.disagreement(row, a, a + 1e-3).startswith(f"{where}: the results differ\n  PyTorch:    shape (2,)")
+    assert compare.disagreement(row, a, a[:1]) == f"{where}: shapes differ: PyTorch (2,), TensorFlow (1,)"
+    assert compare.disagreement(row, a, a.astype(np.float64)) == f"{where}: dtypes differ: PyTorch float32, TensorFlow float64"
+    assert compare.disagreement(dataclasses.replace(row, check="shape"), a, a + 1) is None
+    named = dataclasses.replace(row, dtypes=("int64", "int32"))
+    assert compare.disagreement(named, a.astype(np.int64), a.astype(np.int32)) is None
+    assert "the page says the dtypes are ('int64', 'int32'), they are (float32, float32)" in compare.disagreement(named, a, a)
+    dtype_row = dataclasses.replace(row, check="dtype")
+    assert compare.disagreement(dtype_row, "float32", "float32") is None
+    assert compare.disagreement(dtype_row, "float32", "float64") == f"{where}: PyTorch gives dtype float32, TensorFlow float64"
+
+    def run(status, stderr=""):
+        return ProgramRun("cheat-sheet", [], [Result("passed", "", "", None, 0), Result(status, "", stderr, "Traceback ...", 0)])
+
+    for framework in ("PyTorch", "TensorFlow"):
+        (tmp_path / framework).mkdir()
+        np.save(tmp_path / framework / "0.npy", a)
+    assert compare.problem(row, 0, tmp_path, {"PyTorch": run("passed"), "TensorFlow": run("passed")}) is None
+    failed = compare.problem(row, 0, tmp_path, {"PyTorch": run("passed"), "TensorFlow": run("failed")})
+    assert failed == f"{where}: the TensorFlow code did not run\nx\nTraceback ..."
+    warned = compare.problem(row, 0, tmp_path, {"PyTorch": run("passed", "UserWarning: ..."), "TensorFlow": run("passed")})
+    assert warned == f"{where}: the PyTorch code wrote to stderr:\nUserWarning: ..."
+    stopped = compare.problem(row, 1, tmp_path, {"PyTorch": run("passed"), "TensorFlow": run("passed")})
+    assert stopped.endswith("an earlier row stopped the program")
 
 
 def test_page_has_the_placeholder_once_and_the_hook_is_registered():
@@ -103,8 +87,8 @@ def test_page_has_the_placeholder_once_and_the_hook_is_registered():
 def test_rendered_table_shows_every_row_exactly_as_tested():
     """Render the tables as MkDocs does (Python-Markdown, tables extension): each row is one table row whose cells
     hold the tested code line by line, unchanged (pipes included)."""
-    table = render.render_tables()
-    for category in CATEGORIES:
+    table = render.render_tables(SHEET)
+    for category in SHEET.categories:
         assert f"\n### {category}\n" in f"\n{table}\n"
     rendered = markdown.markdown(table, extensions=["tables"])
     body = re.findall(r"<tr>\n(<td>.*?</td>)\n</tr>", rendered, flags=re.S)
@@ -116,5 +100,5 @@ def test_rendered_table_shows_every_row_exactly_as_tested():
             shown = re.findall(r"<code>(.*?)</code>", cell)
             expected = [html.escape(line, quote=False) for line in code.splitlines()]
             assert shown == expected, f"{row.operation}: the page shows {shown}, the test runs {expected}"
-    rendered = render.fill_page(PAGE.read_text())
+    rendered = render.fill_page(PAGE.read_text(), SHEET)
     assert render.PLACEHOLDER not in rendered and table in rendered

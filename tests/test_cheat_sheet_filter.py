@@ -13,7 +13,10 @@ import re
 import pytest
 
 from conftest import CHROMIUM, recording_page
-from engine.cheatsheet.rows import CATEGORIES, ROWS
+from engine.cheatsheet import data
+
+SHEET = data.load()
+CATEGORIES, ROWS = SHEET.categories, SHEET.rows
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make test installs it)"),

@@ -1,14 +1,15 @@
-"""The cheat-sheet tables, made from rows.py, for docs/cheat-sheet.md.
+"""The cheat-sheet tables, made from the rows in snippets/cheat-sheet/ (data.py), for docs/cheat-sheet.md.
 
 The page holds the line `<!-- cheat-sheet-table -->`; `fill_page` replaces it with a filter box and one table per
 category: the
 operation (with its inputs and a note) and the code for each framework, one code span per line. The test runs the
-same rows (program.py), so the code on the page is the code that was tested.
+same rows (program.py), so the code on the page is the code that was tested. The rows are read from their files each
+time the page is made, so `make serve` shows an edited row at once.
 """
 
 from __future__ import annotations
 
-from . import rows as cheat_rows
+from . import data
 
 PLACEHOLDER = "<!-- cheat-sheet-table -->"
 PAGE = "cheat-sheet.md"
@@ -61,21 +62,22 @@ def inputs_text(row, kinds) -> str:
     return "<br><small>" + "; ".join(parts) + "</small>" if parts else ""
 
 
-def render_tables() -> str:
-    rows = cheat_rows
+def render_tables(sheet: data.Sheet | None = None) -> str:
+    sheet = sheet or data.load()
     out = []
-    for category in rows.CATEGORIES:
+    for category in sheet.categories:
         out += [f"### {category}", "", "| Operation | PyTorch | TensorFlow |", "| --- | --- | --- |"]
-        for row in (r for r in rows.ROWS if r.category == category):
-            operation = f"**{row.operation}**" + inputs_text(row, rows.KINDS) + (f"<br>{row.note}" if row.note else "")
+        for row in (r for r in sheet.rows if r.category == category):
+            operation = f"**{row.operation}**" + inputs_text(row, data.KINDS) + (f"<br>{row.note}" if row.note else "")
             cells = [escape(operation), code_cell(row.pytorch), code_cell(row.tensorflow)]
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
     return "\n".join(out).rstrip("\n")
 
 
-def fill_page(markdown: str) -> str:
+def fill_page(markdown: str, sheet: data.Sheet | None = None) -> str:
+    """The page with its tables in place of the placeholder, from `sheet` or, by default, the rows as their files are now."""
     if PLACEHOLDER not in markdown:
         raise ValueError(f"{PAGE} has lost its placeholder line {PLACEHOLDER}")
     page_top = STYLE + "\n" + FILTER_STYLE + "\n\n" + FILTER_BOX + "\n\n"
-    return markdown.replace(PLACEHOLDER, page_top + render_tables(), 1)
+    return markdown.replace(PLACEHOLDER, page_top + render_tables(sheet), 1)

@@ -1,9 +1,10 @@
 """One side of the cheat sheet, inside a program: run every row's code for one framework and save the results.
 
-The cheat-sheet program of a framework (program.py) is one piece per row, each a call of `run_row`, so the rows
-run through the one runner, one framework per process, each row reported on its own. A row runs in a fresh
+The cheat-sheet program of a framework (program.py) is one piece per row, each a call of `run_row` naming the row's
+data file and its place there, so the rows run through the one runner, one framework per process, each row reported on its own. A row runs in a fresh
 namespace and a fresh folder; its result is saved as `<index>.npy` (an array) or `<index>.json` (a dtype name) in
-the results folder, for the test to compare the two sides.
+the results folder, for compare.py to compare the two sides. The code is compiled as lines of its data file, so a
+traceback shows the row's file and line.
 """
 
 from __future__ import annotations
@@ -11,11 +12,17 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 
-from .rows import ROWS, Row
+from .data import Row, read_file
+
+
+@cache
+def _rows(path: str) -> list[Row]:
+    return read_file(Path(path))[1]  # each data file read once per program
 
 
 def make_inputs(row: Row) -> dict[str, np.ndarray]:
@@ -56,12 +63,10 @@ def _namespace(row: Row, framework: str) -> dict:
 
 
 def _value(row: Row, framework: str, namespace: dict):
-    code, result = (row.pytorch, row.pytorch_result) if framework == "PyTorch" else (row.tensorflow, row.tensorflow_result)
-    where = f"<cheat sheet: {row.operation} [{framework}]>"
-    if result is None:
-        return eval(compile(code, where, "eval"), namespace)
-    exec(compile(code, where, "exec"), namespace)
-    return eval(compile(result, where, "eval"), namespace)
+    if row.result(framework) is None:
+        return eval(row.compiled(framework), namespace)
+    exec(row.compiled(framework), namespace)
+    return eval(row.compiled(framework, result=True), namespace)
 
 
 def dtype_name(value) -> str | None:
@@ -84,8 +89,12 @@ def as_numpy(value) -> np.ndarray:
     return np.asarray(value)
 
 
-def run_row(index: int, framework: str, results: str) -> None:
-    row = ROWS[index]
+def run_row(index: int, framework: str, results: str, path: str, number: int, operation: str) -> None:
+    """Run row `number` of the data file `path` (the program's row `index`), which should be `operation`."""
+    rows = _rows(path)
+    row = rows[number - 1] if number <= len(rows) else None
+    if row is None or row.operation != operation:
+        raise RuntimeError(f"{path} no longer has {operation!r} as its row {number}: the data files changed during the run")
     here = os.getcwd()
     with tempfile.TemporaryDirectory(prefix="cheat-sheet-row-") as folder:
         os.chdir(folder)  # saving rows write their files here
@@ -97,7 +106,7 @@ def run_row(index: int, framework: str, results: str) -> None:
     if row.check == "dtype":
         name = dtype_name(value)
         if name is None:
-            raise TypeError(f"{row.operation} [{framework}]: a dtype row must give a dtype, not {value!r}")
+            raise TypeError(f"{row.where} [{framework}]: a dtype row must give a dtype, not {value!r}")
         (out / f"{index}.json").write_text(json.dumps(name))
     else:
         np.save(out / f"{index}.npy", as_numpy(value), allow_pickle=False)

@@ -7,7 +7,8 @@ same functions:
 - the footer of every page says which framework versions its outputs were verified with (release.verified_line);
 - every page with code offers its PyTorch and TensorFlow programs as a notebook and a script (downloads), with an
   "Open in Colab" link per notebook, in a box under the page's title;
-- the cheat sheet's tables (cheatsheet.render), the performance page's tables, plot and verdicts
+- the cheat sheet's tables (cheatsheet.render, from the rows in snippets/cheat-sheet/, read afresh for every build,
+  so `make serve`, which watches snippets/, shows an edited row), the performance page's tables, plot and verdicts
   (benchmark.render) and the versions matrix (matrix) are filled in from their sources;
 - the search index is made smaller (search_index): prose and code names stay searchable;
 - each finished build is counted (accounting), so the test suite can prove it built the site once.
@@ -15,7 +16,6 @@ same functions:
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import posixpath
@@ -27,7 +27,6 @@ from mkdocs.structure.files import File
 from engine import accounting
 from engine.benchmark import render as benchmark
 from engine.cheatsheet import render as cheat_sheet
-from engine.cheatsheet import rows as cheat_sheet_rows
 from engine.page.model import read_page
 from engine.settings import PROGRAM_ENVIRONMENT
 from engine.site import downloads, matrix, release, search_index
@@ -47,7 +46,6 @@ def on_startup(command, dirty):
 def on_config(config):
     _started[0] = time.time()
     _reports[:] = matrix.load_all()
-    importlib.reload(cheat_sheet_rows)  # `mkdocs serve` shows edited rows without a restart
     config["copyright"] = release.verified_line() + "."
     return config
 
@@ -81,7 +79,7 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     if page.file.src_uri == cheat_sheet.PAGE:
-        markdown = cheat_sheet.fill_page(markdown)
+        markdown = cheat_sheet.fill_page(markdown)  # reads the rows' files as they are now
     if page.file.src_uri == matrix.PAGE:
         markdown = matrix.fill_page(markdown, _reports)
     if page.file.src_uri == benchmark.PAGE:
