@@ -88,6 +88,23 @@ def pytest_on(page: Path, *options: str) -> subprocess.Popen:
 
 
 @pytest.fixture
+def pids(tmp_path):
+    """The file the fixture programs write their pids into; whichever of them is still alive after the test (when the
+    test failed) is killed then."""
+    path = tmp_path / "pids"
+    yield path
+    for pid in map(int, path.read_text().split() if path.exists() else []):
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def own_registry(monkeypatch):
+    """An empty registry of running programs for this test, so that kill_all() and running() see its programs only."""
+    monkeypatch.setattr(program, "_groups", {})
+
+
+@pytest.fixture
 def own_session(tmp_path, monkeypatch):
     """A session folder of this test's own, with a deadline `timeout` seconds away (this session's is left alone)."""
 
@@ -106,12 +123,11 @@ def own_session(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("signum, workers", [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True)],
                          ids=["SIGINT", "SIGTERM", "Ctrl-C with two workers"])
-def test_an_interrupted_session_kills_its_program_and_the_program_s_child(tmp_path, signum, workers):
+def test_an_interrupted_session_kills_its_program_and_the_program_s_child(tmp_path, pids, signum, workers):
     """Ctrl-C (SIGINT) or a SIGTERM sent to pytest while a block runs: the program and the child it started die with
     the session, although they run in a process group of their own, which the terminal's Ctrl-C does not reach. With
     pytest-xdist workers, Ctrl-C reaches the controller and the workers (the terminal's process group), and the
     worker that started the program kills it."""
-    pids = tmp_path / "pids"
     page = tmp_path / "page.md"
     page.write_text("# Interrupted\n\n=== \"PyTorch\"\n\n    ```python\n"
                     + "".join(f"    {line}\n" for line in spawning(pids, "time.sleep(120)").splitlines())
@@ -130,10 +146,9 @@ def test_an_interrupted_session_kills_its_program_and_the_program_s_child(tmp_pa
     assert gone(started), f"still running after {signum.name} to pytest: {[p for p in started if alive(p)]}\n{output}"
 
 
-def test_kill_all_kills_every_running_program_and_its_children(tmp_path):
+def test_kill_all_kills_every_running_program_and_its_children(pids, own_registry):
     """The cleanup function itself: two programs that each left a child; kill_all() ends all four processes, removes
     the programs' folders, and each program's run then says it was stopped."""
-    pids = tmp_path / "pids"
     started = [program.start(f"test::{n}", code(spawning(pids, "time.sleep(120)")), timeout=60) for n in range(2)]
     processes = written_pids(pids, lines=2)
     folders = [running.folder for running in started]
@@ -144,10 +159,9 @@ def test_kill_all_kills_every_running_program_and_its_children(tmp_path):
     assert all(running.wait().crash == program.STOPPED for running in started)
 
 
-def test_a_program_whose_items_are_deselected_is_killed_when_the_session_ends(tmp_path):
+def test_a_program_whose_items_are_deselected_is_killed_when_the_session_ends(tmp_path, pids):
     """`-k PyTorch` on a page: its TensorFlow program starts with the PyTorch one (a page's programs start together)
     but none of its items is collected, so nothing waits for it; the end of the session kills it and its child."""
-    pids = tmp_path / "pids"
     page = tmp_path / "page.md"
     wait_for_pids = f"import os, time\nwhile not os.path.exists({str(pids)!r}):\n    time.sleep(0.05)"
     page.write_text("# Deselected\n\n=== \"PyTorch\"\n\n    ```python\n"
@@ -166,10 +180,9 @@ def test_a_program_whose_items_are_deselected_is_killed_when_the_session_ends(tm
     assert gone(started), f"the deselected program still runs: {[p for p in started if alive(p)]}\n{output}"
 
 
-def test_a_child_left_behind_by_a_finished_program_is_killed(tmp_path):
+def test_a_child_left_behind_by_a_finished_program_is_killed(pids):
     """A program that ends while a child it started and a forked copy of itself still run: both are killed, and the
     forked copy, which holds the descriptors the program was started with, does not keep the runner waiting."""
-    pids = tmp_path / "pids"
     fork = "forked = os.fork()\nif forked == 0:\n    time.sleep(120)\n    os._exit(0)\nprint(forked)"
     run = program.start("test::leftover", code(spawning(pids, fork)), timeout=20).wait()
     assert run.finished and not run.timed_out and run.seconds < 10, run
@@ -177,8 +190,7 @@ def test_a_child_left_behind_by_a_finished_program_is_killed(tmp_path):
     assert gone(left), [p for p in left if alive(p)]
 
 
-def test_a_hung_program_is_stopped_at_its_timeout_with_its_child(tmp_path):
-    pids = tmp_path / "pids"
+def test_a_hung_program_is_stopped_at_its_timeout_with_its_child(pids, own_registry):
     running = program.start("test::hung", code(spawning(pids, "time.sleep(120)")), timeout=2)
     run = running.wait()
     assert run.timed_out and 2 <= run.seconds < 10 and run.results == []
@@ -211,12 +223,11 @@ def test_every_wait_ends_at_the_session_deadline_with_a_message(own_session, tmp
     assert float(worker.stdout) == session.deadline()[0], worker.stderr
 
 
-def test_a_hung_site_build_ends_at_the_session_deadline(own_session, monkeypatch, tmp_path):
+def test_a_hung_site_build_ends_at_the_session_deadline(own_session, monkeypatch, pids):
     """A build that never ends (as when a notebook mkdocs-jupyter executes hangs; here a fake build command that
     starts a child and sleeps): at the session's deadline the build and its child are killed, build.json says why,
     every waiter reads that, and the session's join names it."""
     folder = own_session(timeout=2)
-    pids = tmp_path / "pids"
     fake_build = spawning(pids, "time.sleep(120)")
     monkeypatch.setattr(site_build, "command", lambda site: [sys.executable, "-c", fake_build])
     started = time.monotonic()
