@@ -5,8 +5,10 @@
       accounting.py   counts parses, runs and builds, so a test proves each is done once
       requirements.py the pins from pyproject.toml, for the Makefile's install steps
       page/           the page model: tabs, markers, blocks with includes expanded, the lint, writing outputs back
-      run/            the one runner: a program in a child process (program.py, child.py); comparing outputs
-      check/          the pytest plugin: a page's tests, the session's one site build, the reader's view, summary
+      run/            the one runner: a program in a child process, in a temporary folder and HOME of its own, killed
+                      with all it started when it ends (program.py, child.py); comparing outputs
+      check/          the pytest plugin: a page's tests, the session's one site build and its one deadline, the
+                      reader's view, summary
       site/           MkDocs hooks (the only module that imports MkDocs), downloads, the release stamp
       cheatsheet/     the cheat sheet: reads its rows (data files, snippets/cheat-sheet/*.toml), makes their tables,
                       runs them in both frameworks, says what a row's check means, compiles and lints their code

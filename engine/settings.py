@@ -2,7 +2,8 @@
 
 Every program the guide runs (a page program, the cheat-sheet rows, a notebook in the site build) runs with
 PROGRAM_ENVIRONMENT, and nothing else in the project writes these variables. The versions matrix runs the page
-programs in READER_ENVIRONMENT instead: a reader's plain shell (see program_environment).
+programs in READER_ENVIRONMENT instead: a reader's plain shell (see program_environment). Either way the runner
+gives each program a temporary HOME of its own (home_environment), so it writes nothing into the real one.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ PROGRAM_ENVIRONMENT = {
 }
 
 # A reader's plain shell: none of the variables above, all cores, oneDNN on. Only breakpoint() is switched off, which
-# stands for the reader typing `c` at the debugger's prompt (the debugging page's examples stop there).
+# stands for the reader typing `c` at the debugger's prompt (the debugging page's examples stop there). The runner
+# still gives the program its own temporary HOME (home_environment).
 READER_ENVIRONMENT = {"PYTHONBREAKPOINT": "0"}
 
 # What TensorFlow writes to stderr when it starts in a reader's shell (the home page explains these lines). In
@@ -65,6 +67,27 @@ def program_environment(reader: bool = False) -> dict[str, str]:
     (PROGRAM_ENVIRONMENT) or, with `reader`, only READER_ENVIRONMENT."""
     plain = {k: v for k, v in os.environ.items() if k not in PROGRAM_ENVIRONMENT}
     return plain | (READER_ENVIRONMENT if reader else PROGRAM_ENVIRONMENT)
+
+
+# Where a program's HOME and the tools' caches and settings go: a program gets a temporary HOME of its own (made and
+# removed by the runner), and these variables point inside it, so nothing is written into the real ~/.keras, ~/.cache
+# or ~/.config.
+HOME_VARIABLES = {
+    "HOME": "",
+    "XDG_CACHE_HOME": ".cache",
+    "XDG_CONFIG_HOME": ".config",
+    "XDG_DATA_HOME": ".local/share",
+    "KERAS_HOME": ".keras",
+    "TORCH_HOME": ".cache/torch",
+    "MPLCONFIGDIR": ".config/matplotlib",
+    "HF_HOME": ".cache/huggingface",
+}
+
+
+def home_environment(home: Path) -> dict[str, str]:
+    """The variables that make `home` a program's HOME (HOME_VARIABLES), and no byte code written anywhere: in either
+    environment, a program writes nothing into the repository or the real home directory."""
+    return {name: str(home / below) for name, below in HOME_VARIABLES.items()} | {"PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def without_startup_lines(stderr: str) -> str:

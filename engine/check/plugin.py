@@ -48,6 +48,11 @@ def pytest_addoption(parser):
     group.addoption("--framework", choices=["pytorch", "tensorflow"], help="run only this framework's programs")
     group.addoption("--require-gpu", action="store_true", help="fail unless the selected frameworks see a GPU")
     group.addoption("--program-timeout", type=float, default=300.0, help="seconds one program may run (default 300)")
+    group.addoption("--session-timeout", type=float, default=session.TIMEOUT,
+                    help="seconds from the session's start after which every wait (run records, the site build) ends "
+                         f"(default {session.TIMEOUT:g})")
+    group.addoption("--output-limit", type=int, default=program.OUTPUT_LIMIT,
+                    help=f"bytes of stdout, and of stderr, kept of each block (default {program.OUTPUT_LIMIT})")
     group.addoption("--rtol", type=float, default=1e-6, help="relative tolerance for numbers in outputs (default 1e-6)")
     group.addoption("--atol", type=float, default=0.0, help="absolute tolerance for numbers in outputs (default 0)")
     group.addoption("--with-site", action="store_true",
@@ -79,7 +84,7 @@ def pytest_configure(config):
         return
     # The first process of the session: everything the processes share lives in one folder (session.py).
     config._guide_session = Path(tempfile.mkdtemp(prefix="guide-session-"))
-    session.begin(config._guide_session)
+    session.begin(config._guide_session, config.getoption("session_timeout"))
     if config.getoption("with_site"):
         config._guide_build = site_build.start(session.site())
 
@@ -191,12 +196,13 @@ def page_run(config, page: Page, framework: str) -> program.ProgramRun:
             if other in selected_frameworks(config):
                 codes = [program.Code(b.code, str(b.source), b.source_line, b.skipif) for b in page.program(other) if b.runs]
                 runs[page.path, other] = program.start(program_name(page, other), codes, config.getoption("program_timeout"),
-                                                       reader=config.getoption("reader_environment"))
+                                                       reader=config.getoption("reader_environment"),
+                                                       output_limit=config.getoption("output_limit"))
     found = runs[page.path, framework]
     if isinstance(found, program.Running):
         found = runs[page.path, framework] = found.wait()
         if session.VARIABLE in os.environ:
-            session.run_record(found.name).write_text(found.to_json())
+            session.write_atomically(session.run_record(found.name), found.to_json())
     return found
 
 
@@ -354,7 +360,7 @@ class ReaderItem(GuideItem):
         if status["returncode"] != 0:
             raise GuideFailure(f"the site build failed, so the reader's view cannot be checked:\n{status['log']}")
         record = session.run_record(program_name(self.page, self.framework))
-        run = program.ProgramRun.from_json(session.wait_for(record, 1200, f"the program run recorded in {record.name}"))
+        run = program.ProgramRun.from_json(session.wait_for(record, f"the program run recorded in {record.name}"))
         problems = reader.problems(session.site(), relative(self.page.path), self.framework, run)
         if problems:
             raise GuideFailure("\n".join(problems))
@@ -371,6 +377,7 @@ _drift_reports: list = []
 
 def pytest_sessionfinish(session, exitstatus):
     config = session.config
+    program.kill_all(programs_only=True)  # programs started and never waited for (their items deselected)
     if config.getoption("update_outputs"):
         _write_outputs(config)
     if is_worker(config) or not hasattr(config, "_guide_session"):
@@ -384,7 +391,10 @@ def pytest_sessionfinish(session, exitstatus):
                     "reader" if config.getoption("reader_environment") else "engine", builds)
     build = getattr(config, "_guide_build", None)
     if build is not None:
-        build.join()
+        late = site_build.join(build, config._guide_session / "site")  # at the latest at the session's deadline
+        if late:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+            config.pluginmanager.get_plugin("terminalreporter").write_line(late, red=True)
     counts = Path(os.environ[COUNTS_VARIABLE])
     lines = counts.read_text().splitlines() if counts.exists() else []
     config._guide_accounting = (accounting.summary(lines), accounting.problems(lines))

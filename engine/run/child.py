@@ -2,10 +2,13 @@
 
     python -m engine.run.child PROGRAM.json RESULTS.jsonl
 
-PROGRAM.json holds {"name", "codes": [{"code", "filename", "first_line", "skipif"}]}. Every piece runs in one
-namespace, a fresh `__main__` module (so pickling classes the program defines works), compiled with the file name
-and line numbers of the snippet file it came from. Each piece's stdout and stderr are captured at the
-file-descriptor level, so output that bypasses `sys.stdout` (TensorFlow's C++ `tf.print`, for one) is caught too.
+PROGRAM.json holds {"name", "file", "output_limit", "codes": [{"code", "filename", "first_line", "skipif"}]}. Every
+piece runs in one namespace, a fresh `__main__` module (so pickling classes the program defines works) whose
+`__file__` is "file" (the runner's copy of the first snippet file, engine.run.program), compiled with the file name
+and line numbers of the snippet file it came from, so tracebacks name the repository's file and line. Each piece's
+stdout and stderr are captured at the file-descriptor level, so output that bypasses `sys.stdout` (TensorFlow's C++
+`tf.print`, for one) is caught too; of each, the first "output_limit" bytes are kept, and a line saying how many
+bytes were dropped ends what was cut.
 
 After each piece one JSON line is appended to RESULTS.jsonl and flushed, so a parent that kills a hanging program
 still knows which pieces finished. After the last piece a final line reports the framework versions that ran (and their
@@ -26,8 +29,21 @@ from .. import accounting
 from ..settings import FRAMEWORK_PACKAGES
 
 
-def _captured(run):
-    """Call run() with fds 1 and 2 pointed at temporary files; return (result, stdout, stderr)."""
+def _kept(handle, limit: int, stream: str) -> str:
+    """What a piece wrote to `stream` (a file): its first `limit` bytes, then, if there was more, a line saying so."""
+    size = handle.seek(0, os.SEEK_END)
+    handle.seek(0)
+    text = handle.read(limit).decode(errors="replace")
+    if size <= limit:
+        return text
+    return text + ("" if text.endswith("\n") else "\n") + (
+        f"[output cut: this piece wrote {size:,} bytes to {stream}, more than the output limit of {limit:,} bytes "
+        f"(--output-limit); the last {size - limit:,} bytes were dropped]\n")
+
+
+def _captured(run, limit: int):
+    """Call run() with fds 1 and 2 pointed at temporary files; return (result, stdout, stderr), each output cut to
+    `limit` bytes."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -43,9 +59,7 @@ def _captured(run):
             os.dup2(saved[1], 2)
             os.close(saved[0])
             os.close(saved[1])
-        out.seek(0)
-        err.seek(0)
-        return result, out.read().decode(errors="replace"), err.read().decode(errors="replace")
+        return result, _kept(out, limit, "stdout"), _kept(err, limit, "stderr")
 
 
 def _format_error(error: BaseException) -> str:
@@ -56,7 +70,7 @@ def _format_error(error: BaseException) -> str:
     return "".join(traceback.format_exception(type(error), error, tb))
 
 
-def _run_piece(piece: dict, namespace: dict) -> dict:
+def _run_piece(piece: dict, namespace: dict, limit: int) -> dict:
     """Run one piece; a failing piece still reports what it printed before it failed."""
     holder: dict = {}
 
@@ -72,7 +86,7 @@ def _run_piece(piece: dict, namespace: dict) -> dict:
             return "failed"
 
     started = time.perf_counter()
-    status, stdout, stderr = _captured(run)
+    status, stdout, stderr = _captured(run, limit)
     return {"status": status, "stdout": stdout, "stderr": stderr, "error": holder.get("error"),
             "seconds": time.perf_counter() - started}
 
@@ -99,13 +113,13 @@ def main(program_path: str, results_path: str) -> None:
     accounting.record("run", program["name"], os.getpid())
     pieces = program["codes"]
     main_module = types.ModuleType("__main__")
-    main_module.__file__ = pieces[0]["filename"] if pieces else program_path
+    main_module.__file__ = program["file"]
     sys.modules["__main__"] = main_module
     sys.argv = [main_module.__file__]
     sys.path[0] = os.getcwd()  # the program's own temporary working directory
     with open(results_path, "a") as results:
         for piece in pieces:
-            result = _run_piece(piece, main_module.__dict__)
+            result = _run_piece(piece, main_module.__dict__, program["output_limit"])
             results.write(json.dumps(result) + "\n")
             results.flush()
             if result["status"] == "failed":
