@@ -1,3 +1,31 @@
+# --8<-- [start:import-order]
+import subprocess
+import sys
+
+import torch
+import torch._dynamo  # before TensorFlow: this program's order
+
+TENSORFLOW_FIRST = """
+import keras
+import torch
+
+model = torch.nn.Linear(2, 1)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+model(torch.ones(1, 2)).sum().backward()
+optimizer.step()  # the first step imports torch._dynamo, and with it Triton
+print("one training step done")
+"""
+child = subprocess.run([sys.executable, "-c", TENSORFLOW_FIRST], capture_output=True, text=True)
+print(f"TensorFlow first, in a new process: exit status {child.returncode}")
+print("  " + "\n  ".join(child.stderr.strip().splitlines()[-2:]))
+
+model = torch.nn.Linear(2, 1)  # the same step in this program, where torch and torch._dynamo came first
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+model(torch.ones(1, 2)).sum().backward()
+optimizer.step()
+print("torch first, in this program: one training step done")
+# --8<-- [end:import-order]
+
 # --8<-- [start:setup]
 import torch
 import torch._dynamo  # before TensorFlow: see above
@@ -31,31 +59,6 @@ def assign(param, array):  # copy a NumPy array into a torch parameter or buffer
 
 print(f"float32 epsilon: {np.finfo(np.float32).eps:.3g}")
 # --8<-- [end:setup]
-
-# --8<-- [start:import-order]
-import subprocess
-import sys
-
-TENSORFLOW_FIRST = """
-import keras
-import torch
-
-model = torch.nn.Linear(2, 1)
-optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-model(torch.ones(1, 2)).sum().backward()
-optimizer.step()  # the first step imports torch._dynamo, and with it Triton
-print("one training step done")
-"""
-child = subprocess.run([sys.executable, "-c", TENSORFLOW_FIRST], capture_output=True, text=True)
-print(f"TensorFlow first, in a new process: exit status {child.returncode}")
-print("  " + "\n  ".join(child.stderr.strip().splitlines()[-2:]))
-
-model = torch.nn.Linear(2, 1)  # the same step here, where torch and torch._dynamo came first
-optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-model(torch.ones(1, 2)).sum().backward()
-optimizer.step()
-print("torch first, in this program: one training step done")
-# --8<-- [end:import-order]
 
 # --8<-- [start:dense]
 def dense_to_linear(dense):
