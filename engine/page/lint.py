@@ -8,9 +8,8 @@ from pathlib import Path
 
 from ..settings import FRAMEWORKS
 from .errors import relative
-from .markers import skip_marker
 from .model import SECTION_MARKER, Page
-from .tabs import tab_sets
+from .scan import tab_sets
 
 SHELL_FENCES = {"sh", "bash", "shell", "zsh"}
 # A script named like a package it imports imports itself instead (Python puts the script's folder first on sys.path).
@@ -33,22 +32,22 @@ def problems(page: Page) -> list[Problem]:
 
 
 def fence_problems(page: Page) -> list[Problem]:
-    """Python or shell fences that pytest-codeblocks would run differently from what the page means."""
+    """Python or shell in a fence that the page would show but never run."""
     problems = []
+    skipped = {block.line for block in page.blocks if not block.runs}
     for fence in page.fences:
-        language = fence.syntax.split()[0].lstrip(".{").rstrip("}") if fence.syntax else ""
-        skipped = any(skip_marker(mark, page.path, fence.line).condition is None for mark in fence.marks)
-        if fence.syntax == "python" or skipped:
+        if fence.ticks.startswith("~"):
+            if re.match(r"\S*py", fence.info):
+                problems.append(Problem(page.path, fence.line, "Python in a ~~~ fence is not run: use a ```python fence"))
             continue
-        if language in {"py", "python", "python3", "py3", "pycon", "ipython"}:
-            problems.append(Problem(page.path, fence.line, f"fence '```{fence.syntax}' is not run: write a bare "
+        if fence.info == "python" or fence.line in skipped:
+            continue
+        if fence.language in {"py", "python", "python3", "py3", "pycon", "ipython"}:
+            problems.append(Problem(page.path, fence.line, f"fence '```{fence.info}' is not run: write a bare "
                                     '```python fence, or put <!--pytest.mark.skip(reason="...")--> on the line before it'))
-        elif language in SHELL_FENCES:
-            problems.append(Problem(page.path, fence.line, f"fence '```{fence.syntax}' would be executed by "
-                                    "pytest-codeblocks: show commands in a ```console fence"))
-    for number, line in enumerate(page.lines, 1):
-        if re.match(r"^\s*~{3,}\s*\S*py", line):
-            problems.append(Problem(page.path, number, "Python in a ~~~ fence is not run: use a ```python fence"))
+        elif fence.language in SHELL_FENCES:
+            problems.append(Problem(page.path, fence.line, f"fence '```{fence.info}': show shell commands in a ```console "
+                                    "fence (shown, never run)"))
     return problems
 
 

@@ -1,11 +1,13 @@
 """The page model: a page read into its blocks, once per process, shared by the lint, the programs, the downloads
 and the site hooks.
 
-The blocks come from pytest-codeblocks' parser, so its markers mean what they mean there; `markers` reads the whole
-marker family. Include lines (`--8<-- "snippets/x/pytorch_code.py:section"`) are expanded by the same
-pymdownx.snippets preprocessor MkDocs uses, configured from mkdocs.yml, so a program is exactly the text the site
-shows. A block that includes a section keeps the snippet file's name and line numbers, so tracebacks,
-`inspect.getsource` and AutoGraph see the real file.
+The page's layout (fences, tabs, marker comments) comes from the one scanner, scan.py; `markers` says what each
+marker means, and this module says where each may stand and builds the blocks: a Python fence (or any fence under a
+skip marker) is a block, and the fence after an expected-output marker is the output of the block before it.
+Include lines (`--8<-- "snippets/x/pytorch_code.py:section"`) are expanded by the same pymdownx.snippets
+preprocessor MkDocs uses, configured from mkdocs.yml, so a program is exactly the text the site shows. A block that
+includes a section keeps the snippet file's name and line numbers, so tracebacks, `inspect.getsource` and AutoGraph
+see the real file.
 
 Anything malformed raises `PageError`, which names the page and line.
 """
@@ -13,21 +15,18 @@ Anything malformed raises `PageError`, which names the page and line.
 from __future__ import annotations
 
 import functools
-import io
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pytest_codeblocks import extract_from_buffer
-
 from .. import accounting
 from ..settings import FRAMEWORKS, MKDOCS_YML, ROOT
 from . import markers
 from .errors import PageError, relative
-from .tabs import FENCE, Tab, scan_tabs
+from .markers import Marker
+from .scan import INCLUDE, Fence, Tab, scan
 
-INCLUDE = re.compile(r'^\s*-{1,}8<-{1,}[ \t]+"(?P<target>[^"]+)"\s*$')
 SECTION_MARKER = re.compile(r"--8<--\s*\[\s*(?P<kind>start|end)\s*:\s*(?P<name>[-\w]+)\s*\]")
 
 
@@ -52,6 +51,7 @@ class Block:
     expected: str | None = None  # the output shown on the page
     expected_line: int | None = None  # the output fence's opening line
     expected_end_line: int | None = None
+    expected_marker_line: int | None = None  # the expected-output marker's line
     skip_reason: str | None = None
     skipif: str | None = None  # an expression evaluated inside the program; true means skip
     stderr_reason: str | None = None  # why the block may write to stderr (a guide:stderr marker)
@@ -78,23 +78,15 @@ class Block:
         return here
 
 
-@dataclass(frozen=True)
-class Fence:
-    """Any fenced block of the page, run or not, as pytest-codeblocks reads it (for the lint)."""
-
-    syntax: str
-    line: int
-    marks: tuple[str, ...]
-
-
 @dataclass
 class Page:
     path: Path
     lines: list[str]
     blocks: list[Block]  # the Python blocks that belong to a program
-    fences: list[Fence]  # every fence
+    fences: list[Fence]  # every fence, of any language, outputs included
     tabs: list[Tab]
     owner: list[Tab | None]  # for each line (0-based), the innermost tab it sits in
+    markers: list[Marker] = field(default_factory=list)
     same_output_sets: list[tuple[int, int]] = field(default_factory=list)  # (marker line, tab set id)
 
     @property
@@ -125,16 +117,6 @@ def snippet_preprocessor():
     options = {**options, "base_path": [str(ROOT / p) for p in options.get("base_path", ["."])]}
     md = markdown.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": options})
     return md.preprocessors["snippet"]
-
-
-def closing_fence(lines: list[str], opening: int, path: Path) -> int:
-    """1-based line of the fence that closes the one opened on 1-based line `opening`."""
-    ticks = FENCE.match(lines[opening - 1]).group("ticks")
-    for number in range(opening + 1, len(lines) + 1):
-        match = FENCE.match(lines[number - 1])
-        if match and match.group("ticks").startswith(ticks) and not lines[number - 1].strip().strip(ticks[0]):
-            return number
-    raise PageError(path, opening, "code fence is never closed")
 
 
 def expand_include(block_code: str, path: Path, line: int) -> tuple[str, Include | None]:
@@ -196,71 +178,85 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 def _parse(path: Path) -> Page:
     accounting.record("parse", relative(path), os.getpid())
-    text = path.read_text()
-    lines = text.splitlines()
-    page_markers = markers.page_markers(path, lines)
-    tabs, owner = scan_tabs(lines)
-    try:
-        raw_blocks = extract_from_buffer(io.StringIO(text))
-    except RuntimeError as err:  # pytest-codeblocks names no line; the marker check above catches most causes
-        raise PageError(path, 1, f"pytest-codeblocks could not read the page: {err}") from None
+    lines = path.read_text().splitlines()
+    layout = scan(lines, path)
+    page_markers = markers.page_markers(path, layout.comments)
+    outputs = _outputs(layout, page_markers, path)
+    output_fences = {output.line for _, output in outputs.values()}
+    before = _markers_before_fences(layout, page_markers, path)
 
-    fences = [Fence((raw.syntax or "").strip(), raw.lineno, tuple(raw.marks)) for raw in raw_blocks]
     blocks = []
-    for raw in raw_blocks:
-        if raw.syntax != "python" and not raw.marks:
+    for fence in layout.fences:
+        if fence.line in output_fences or not fence.ticks.startswith("`"):
+            continue  # an output; or a ~~~ fence, never run (the lint reports Python in one)
+        marks = before.get(fence.line, [])
+        skips = [m for m in marks if m.kind in ("skip", "skipif")]
+        if fence.info != "python" and not skips:
             continue  # not run; the lint reports Python in any other fence
-        fence_line = lines[raw.lineno - 1]
-        tab = owner[raw.lineno - 1]
+        tab = layout.owner[fence.line - 1]
         if tab is not None and tab.label not in FRAMEWORKS:
             continue  # reported by the lint
-        block = Block(
-            page=path,
-            line=raw.lineno,
-            end_line=closing_fence(lines, raw.lineno, path),
-            indent=fence_line[: len(fence_line) - len(fence_line.lstrip())],
-            framework=tab.label if tab else None,
-            code="",
-            include=None,
-            expected=raw.expected_output,
-            tab_set=tab.set_id if tab else None,
-        )
-        for mark in raw.marks:
-            skip = markers.skip_marker(mark, path, raw.lineno)
-            block.skip_reason, block.skipif = skip.reason, skip.condition
+        block = Block(page=path, line=fence.line, end_line=fence.end_line, indent=fence.indent,
+                      framework=tab.label if tab else None, code="", include=None, tab_set=tab.set_id if tab else None)
+        for mark in skips:
+            block.skip_reason, block.skipif = mark.reason, mark.condition
+        for mark in marks:
+            if mark.kind == "stderr":
+                block.stderr_reason = mark.reason
         if block.skip_reason and block.skipif is None:
-            block.code = raw.code  # shown, never run: no include to resolve
+            block.code = fence.code  # shown, never run: no include to resolve
         else:
-            block.code, block.include = expand_include(raw.code, path, raw.lineno)
-        if raw.expected_output is not None:
-            block.expected_line = _output_fence_after(lines, block.end_line, path)
-            block.expected_end_line = closing_fence(lines, block.expected_line, path)
+            block.code, block.include = expand_include(fence.code, path, fence.line)
+        if fence.line in outputs:
+            block.expected_marker_line, output = outputs[fence.line]
+            block.expected, block.expected_line, block.expected_end_line = output.code, output.line, output.end_line
         blocks.append(block)
 
     same_output = []
-    by_line = {b.line: b for b in blocks}
     for marker in page_markers:
         if marker.kind == "same-output":
-            following = [t for t in tabs if t.line > marker.line]
-            if not following or any(lines[n].strip() for n in range(marker.line, following[0].line - 1)):
+            following = next((t for t in layout.tabs if t.line == layout.next_line(marker.line)), None)
+            if following is None:
                 raise PageError(path, marker.line, "<!--guide:same-output--> must stand just before a tab set")
-            same_output.append((marker.line, following[0].set_id))
-        elif marker.kind == "stderr":
-            block = by_line.get(_next_line(lines, marker.line))
-            if block is None:
-                raise PageError(path, marker.line, "<!--guide:stderr(...)--> must stand just before a ```python block")
-            block.stderr_reason = marker.reason
-    return Page(path, lines, blocks, fences, tabs, owner, same_output)
+            same_output.append((marker.line, following.set_id))
+    return Page(path, lines, blocks, layout.fences, layout.tabs, layout.owner, page_markers, same_output)
 
 
-def _next_line(lines: list[str], after: int) -> int:
-    """The 1-based number of the first non-blank line after line `after`."""
-    return next((n for n in range(after + 1, len(lines) + 1) if lines[n - 1].strip()), 0)
+def _outputs(layout, page_markers: list[Marker], path: Path) -> dict[int, tuple[int, Fence]]:
+    """For each code fence that has one, (its expected-output marker's line, its output fence). The marker stands
+    between the two: just after the code block, and just before its output."""
+    outputs: dict[int, tuple[int, Fence]] = {}
+    output_of: dict[int, int] = {}  # output fence line -> its code fence's line
+    for marker in page_markers:
+        if marker.kind != "expected-output":
+            continue
+        code = next((f for f in layout.fences if f.end_line == layout.previous_line(marker.line)), None)
+        if code is None:
+            raise PageError(path, marker.line, "<!--pytest-codeblocks:expected-output--> must stand just after the code "
+                            "block whose output follows it")
+        if code.line in output_of:
+            raise PageError(path, marker.line, f"a second output block for the code block at line {output_of[code.line]}: "
+                            "a block has one output block (make outputs writes it)")
+        output = layout.fence_at(layout.next_line(marker.line))
+        if output is None:
+            raise PageError(path, marker.line, "expected-output marker without an output block after it")
+        outputs[code.line] = (marker.line, output)
+        output_of[output.line] = code.line
+    return outputs
 
 
-def _output_fence_after(lines: list[str], code_end: int, path: Path) -> int:
-    """The opening line of the output fence that follows an expected-output marker after a code block."""
-    for number in range(code_end + 1, len(lines) + 1):
-        if FENCE.match(lines[number - 1]):
-            return number
-    raise PageError(path, code_end, "expected-output marker without an output block after it")
+def _markers_before_fences(layout, page_markers: list[Marker], path: Path) -> dict[int, list[Marker]]:
+    """The skip, skipif and stderr markers of each fence: they stand just before it (markers may stand one above
+    another)."""
+    before: dict[int, list[Marker]] = {}
+    for marker in page_markers:
+        if marker.kind not in ("skip", "skipif", "stderr"):
+            continue
+        fence = layout.fence_at(layout.next_line(marker.line, skip_comments=True))
+        if marker.kind == "stderr" and (fence is None or fence.info != "python"):
+            raise PageError(path, marker.line, "<!--guide:stderr(...)--> must stand just before a ```python block")
+        if fence is None:
+            raise PageError(path, marker.line, f"<!--pytest.mark.{marker.kind}(...)--> must stand just before the code "
+                            "block it skips")
+        before.setdefault(fence.line, []).append(marker)
+    return before
