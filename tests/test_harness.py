@@ -13,9 +13,8 @@ from pathlib import Path
 import nbclient
 import pytest
 
-from engine import accounting
+from engine import accounting, verified
 from engine.check import session
-from engine.check.plugin import stamp_problem
 from engine.page.model import read_page
 from engine.run.compare import NUMBER, outputs_match
 from engine.settings import COUNTS_VARIABLE, DOCS, PROGRAM_ENVIRONMENT, ROOT
@@ -176,10 +175,14 @@ def test_stderr_fails_a_block_unless_it_is_marked():
     assert run_page(FIXTURES / "stderr_expected.md").returncode == 0
 
 
-def test_a_program_that_reports_no_versions_fails_its_stamp():
-    assert stamp_problem({}, {"torch": "2.13.0"}) and "reported no framework versions" in stamp_problem({}, {})
-    assert "does not name the versions" in stamp_problem({"torch": "2.14.1"}, {"torch": "2.13.0"})
-    assert stamp_problem({"torch": "2.13.0"}, {"torch": "2.13.0", "keras": "3.15.1"}) is None
+def test_a_program_that_reports_no_versions_fails_its_stamp(tmp_path):
+    stamp = tmp_path / "verified.json"
+    verified.record({"torch": "2.13.0"}, stamp)
+    assert "reported no framework versions" in verified.problem({}, stamp)
+    assert "does not name the versions" in verified.problem({"torch": "2.14.1"}, stamp)
+    verified.record({"keras": "3.15.1"}, stamp)
+    assert verified.read(stamp) == {"keras": "3.15.1", "torch": "2.13.0"}
+    assert verified.problem({"torch": "2.13.0"}, stamp) is None
 
 
 def test_each_page_is_parsed_once_and_each_program_runs_once(tmp_path):

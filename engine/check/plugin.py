@@ -14,7 +14,6 @@ page and its downloads against the same run (see reader.py); those items, and th
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -24,14 +23,14 @@ from pathlib import Path
 
 import pytest
 
-from .. import accounting
+from .. import accounting, verified
 from ..page import lint
 from ..page.errors import PageError, relative
 from ..page.model import Block, Page, read_page
 from ..page.outputs import write_outputs
 from ..run import program
 from ..run.compare import explain_difference, outputs_match
-from ..settings import COUNTS_VARIABLE, DOCS, FRAMEWORKS, VERIFIED, program_environment, without_startup_lines
+from ..settings import COUNTS_VARIABLE, DOCS, FRAMEWORKS, program_environment, without_startup_lines
 from . import drift, reader, session, site_build
 
 GPU_CHECKS = {
@@ -292,18 +291,6 @@ class BlockItem(GuideItem):
             )
 
 
-def stamp_problem(ran: dict, recorded: dict) -> str | None:
-    """What is wrong with the stamp (`recorded`, docs/verified.json) for a program that ran with `ran`, if anything."""
-    if not ran:
-        return ("the program reported no framework versions (it imported none, or it did not finish), so the page's "
-                "stamp cannot be checked")
-    differ = {name: (recorded.get(name), version) for name, version in ran.items() if recorded.get(name) != version}
-    if differ:
-        return (f"{relative(VERIFIED)} does not name the versions this program ran with (recorded, ran): {differ}; "
-                "run `make outputs` to refresh the outputs and the stamp")
-    return None
-
-
 class VersionStamp(GuideItem):
     """The framework versions this program ran with are the ones docs/verified.json (the site's footer) names."""
 
@@ -312,8 +299,7 @@ class VersionStamp(GuideItem):
             pytest.skip("docs/verified.json is rewritten from this run")
         if self.config.getoption("drift_report"):
             pytest.skip("newer releases are checked: the versions differ from the stamp on purpose")
-        recorded = json.loads(VERIFIED.read_text()) if VERIFIED.exists() else {}
-        problem = stamp_problem(self.parent.run().environment.get("versions", {}), recorded)
+        problem = verified.problem(self.parent.run().environment.get("versions", {}))
         if problem:
             raise GuideFailure(f"{program_name(self.parent.page, self.parent.framework)}: {problem}")
 
@@ -407,9 +393,7 @@ def _write_outputs(config):
     for run in config.stash[runs_key].values():
         if isinstance(run, program.ProgramRun):
             observed.update(run.environment.get("versions", {}))
-    if observed:
-        recorded = json.loads(VERIFIED.read_text()) if VERIFIED.exists() else {}
-        VERIFIED.write_text(json.dumps({**recorded, **observed}, indent=2, sort_keys=True) + "\n")
+    verified.record(observed)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
