@@ -10,6 +10,9 @@ marker. The first time a block of a page is tested, all the page's programs star
 process; each block then reports its own result. After a failing block, the rest of its program is reported as
 skipped, "not run", naming the block that failed. With --with-site, `docs/x.md::PyTorch::reader` checks the built
 page and its downloads against the same run (see reader.py); those items, and the site tests, run last.
+
+The folder docs/ holds one more item, the snippets lint (`docs::snippets`): every file under snippets/ is included
+by exactly one page.
 """
 
 from __future__ import annotations
@@ -92,13 +95,24 @@ def pytest_sessionstart(session):
             pytest.exit(f"--require-gpu: {framework} sees no GPU on this machine", returncode=1)
 
 
+def named_paths(config) -> set[Path]:
+    return {Path(arg.split("::")[0]).resolve() for arg in config.args}
+
+
 def pytest_collect_file(file_path: Path, parent):
     """Pages under docs/ are collected; any other Markdown file only when named on the command line (fixtures)."""
     if file_path.suffix != ".md":
         return None
-    named = {Path(arg.split("::")[0]).resolve() for arg in parent.config.args}
-    if DOCS in file_path.resolve().parents or file_path.resolve() in named:
+    if DOCS in file_path.resolve().parents or file_path.resolve() in named_paths(parent.config):
         return PageFile.from_parent(parent, path=file_path)
+    return None
+
+
+def pytest_collect_directory(path: Path, parent):
+    """docs/ holds the snippets lint of its pages and the snippets/ folder beside it; so does any other folder with a
+    snippets/ folder beside it, when named on the command line (a fixture tree)."""
+    if path.resolve() == DOCS or (path.resolve() in named_paths(parent.config) and (path.parent / "snippets").is_dir()):
+        return PagesFolder.from_parent(parent, path=path)
     return None
 
 
@@ -156,6 +170,25 @@ class PageFile(pytest.File):
             for framework in page.frameworks():
                 if framework in selected_frameworks(self.config):
                     yield ReaderItem.from_parent(self, name=f"{framework}::reader", page=page, framework=framework)
+
+
+class PagesFolder(pytest.Dir):
+    def collect(self):
+        yield SnippetsLint.from_parent(self, name="snippets")
+        yield from super().collect()
+
+
+class SnippetsLint(GuideItem):
+    """Each file under snippets/ is included by exactly one page (engine.page.lint.snippet_problems)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.extra_keyword_matches.add("lint")  # -k lint selects it with the pages' lint items
+
+    def runtest(self):
+        problems = lint.snippet_problems(self.path, self.path.parent / "snippets")
+        if problems:
+            raise GuideFailure("\n".join(map(str, problems)))
 
 
 class BrokenPage(GuideItem):

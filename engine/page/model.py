@@ -149,6 +149,8 @@ def expand_include(block_code: str, path: Path, line: int) -> tuple[str, Include
     if len(starts) != 1:
         raise PageError(path, line, f"section '{target['section']}' must start exactly once in {relative(source)}")
     first = starts[0] + 1
+    while expanded and not expanded[-1].strip():
+        expanded.pop()  # a section that is never ended runs to the end of the file (the lint reports it)
     code = "\n".join(expanded) + "\n"
     if file_lines[first - 1 : first - 1 + len(expanded)] != expanded:
         raise PageError(path, line, f"section '{target['section']}' of {relative(source)} contains another section; sections do not nest")
@@ -236,7 +238,7 @@ def _outputs(layout, page_markers: list[Marker], path: Path) -> dict[int, tuple[
                             "block whose output follows it")
         if code.line in output_of:
             raise PageError(path, marker.line, f"a second output block for the code block at line {output_of[code.line]}: "
-                            "a block has one output block (make outputs writes it)")
+                            "a block has one output block, under it")
         output = layout.fence_at(layout.next_line(marker.line))
         if output is None:
             raise PageError(path, marker.line, "expected-output marker without an output block after it")
