@@ -113,8 +113,9 @@ def snippet_preprocessor():
     with open(MKDOCS_YML) as handle:
         extensions = yaml_load(handle)["markdown_extensions"]
     options = next(e["pymdownx.snippets"] for e in extensions if isinstance(e, dict) and "pymdownx.snippets" in e)
-    # MkDocs runs from the project root, where base_path "." points; the tests may run from anywhere.
-    options = {**options, "base_path": [str(ROOT / p) for p in options.get("base_path", ["."])]}
+    # MkDocs runs from the project root, where base_path "." points; the tests may run from anywhere. A missing file
+    # or section is an error here whatever the site's check_paths says (mkdocs.yml sets it too).
+    options = {**options, "base_path": [str(ROOT / p) for p in options.get("base_path", ["."])], "check_paths": True}
     md = markdown.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": options})
     return md.preprocessors["snippet"]
 
@@ -139,10 +140,7 @@ def expand_include(block_code: str, path: Path, line: int) -> tuple[str, Include
         expanded = preprocessor.run([code_lines[0].strip()])
     except SnippetMissingError as err:
         raise PageError(path, line, f"include '{includes[0].group('target')}': {err}") from None
-    source = preprocessor.get_snippet_path(target["path"])
-    if source is None:  # pymdownx returns nothing for a missing file when check_paths is off
-        raise PageError(path, line, f"include '{target['path']}': no such file")
-    source = Path(source).resolve()
+    source = Path(preprocessor.get_snippet_path(target["path"])).resolve()  # it exists: check_paths
     file_lines = source.read_text().splitlines()
     starts = [i for i, text in enumerate(file_lines, 1)
               if (m := SECTION_MARKER.search(text)) and m["kind"] == "start" and m["name"] == target["section"]]
