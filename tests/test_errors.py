@@ -2,7 +2,7 @@
 
 Each fragment of a row names the file and line the contributor has to fix (a snippet file, a folder or the stamp
 where the problem is the whole file). The pages are checked as a contributor checks them, `pytest <page>` in a child
-process of its own; the rows that need the same options share one run, so the table costs four pytest runs, not one
+process of its own; the rows that need the same options share one run, so the table costs three pytest runs, not one
 a row. Two checks have no page to collect, so their rows call the engine on a fixture: the stamp (docs/verified.json,
 checked only for the site's own pages) and the reader's view (a built site, which only --with-site builds).
 
