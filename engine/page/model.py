@@ -25,7 +25,7 @@ from ..settings import FRAMEWORKS, MKDOCS_YML, ROOT
 from . import markers
 from .errors import PageError, relative
 from .markers import Marker
-from .scan import INCLUDE, Fence, Tab, scan
+from .scan import INCLUDE, Fence, Scan, Tab, scan
 
 SECTION_MARKER = re.compile(r"--8<--\s*\[\s*(?P<kind>start|end)\s*:\s*(?P<name>[-\w]+)\s*\]")
 
@@ -222,7 +222,7 @@ def _parse(path: Path) -> Page:
     return Page(path, lines, blocks, layout.fences, layout.tabs, layout.owner, page_markers, same_output)
 
 
-def _outputs(layout, page_markers: list[Marker], path: Path) -> dict[int, tuple[int, Fence]]:
+def _outputs(layout: Scan, page_markers: list[Marker], path: Path) -> dict[int, tuple[int, Fence]]:
     """For each code fence that has one, (its expected-output marker's line, its output fence). The marker stands
     between the two: just after the code block, and just before its output."""
     outputs: dict[int, tuple[int, Fence]] = {}
@@ -245,7 +245,7 @@ def _outputs(layout, page_markers: list[Marker], path: Path) -> dict[int, tuple[
     return outputs
 
 
-def _markers_before_fences(layout, page_markers: list[Marker], path: Path) -> dict[int, list[Marker]]:
+def _markers_before_fences(layout: Scan, page_markers: list[Marker], path: Path) -> dict[int, list[Marker]]:
     """The skip, skipif and stderr markers of each fence: they stand just before it (markers may stand one above
     another)."""
     before: dict[int, list[Marker]] = {}
