@@ -112,6 +112,14 @@ ERRORS = [
      [f"{PAGES}output_missing.md:7: expected-output marker without an output block after it"]),
     ("second output block", Pytest(PAGES + "two_outputs.md"),
      [f"{PAGES}two_outputs.md:13: a second output block for the code block at line 3"]),
+    # --- where pytest-codeblocks' parser, which reads only ``` fences, reads the page otherwise than the site shows it
+    ("``` fence inside a ~~~ fence", Pytest(PAGES + "fence_in_tilde_fence.md"),
+     [f"{PAGES}fence_in_tilde_fence.md:4: pytest-codeblocks reads a ``` block here that the page shows inside another fence"]),
+    ("skip marker before a ~~~ fence", Pytest(PAGES + "skip_before_tilde_fence.md"),
+     [f"{PAGES}skip_before_tilde_fence.md:8: pytest-codeblocks attaches to this block a skip marker that stands before "
+      "another fence"]),
+    ("output marker after a ~~~ fence", Pytest(PAGES + "output_after_tilde_fence.md"),
+     [f"{PAGES}output_after_tilde_fence.md:3: pytest-codeblocks gives this block an output block that the page gives a ~~~ fence"]),
     ("malformed include", Pytest(PAGES + "malformed_include.md"),
      [f"{PAGES}malformed_include.md:3: malformed include"]),
     ("include and code in one block", Pytest(PAGES + "include_and_code.md"),

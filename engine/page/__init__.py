@@ -3,7 +3,8 @@ written on it without running it.
 
     scan      the one scanner of a page's Markdown: fences, tabs (and the tab each line belongs to), marker comments
     markers   the marker family (pytest-codeblocks' markers and the guide's own) and its one dispatcher
-    model     read_page: the page's blocks, their outputs and markers, includes expanded, read once per process
+    model     read_page: the page's blocks from pytest-codeblocks' parser, with their outputs, markers and tabs,
+              includes expanded, read once per process
     lint      fences, tab pairs, snippet files shown whole and in order
     outputs   write what the blocks printed back onto the page (make outputs)
     errors    PageError, naming the file and line

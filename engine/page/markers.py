@@ -13,9 +13,10 @@ The family:
     <!--guide:stderr(reason="...")-->                   the next block may write to stderr; without it, a block that
                                                         writes anything there fails
 
-The first three are pytest-codeblocks' markers, written as that plugin writes them; the `guide:` ones are this
-project's. Where each may stand is the page model's rule (model.py): a skip, skipif or stderr marker just before its
-block, an expected-output marker between a block and its output, same-output just before a tab set.
+The first three are pytest-codeblocks' markers: its parser attaches them to the blocks (model.py), and `parse` reads
+the marks it attaches too. The `guide:` ones are this project's. Where each may stand is the page model's rule
+(model.py): a skip, skipif or stderr marker just before its block, an expected-output marker between a block and its
+output, same-output just before a tab set.
 """
 
 from __future__ import annotations

@@ -1,13 +1,15 @@
 """The page model: a page read into its blocks, once per process, shared by the lint, the programs, the downloads
 and the site hooks.
 
-The page's layout (fences, tabs, marker comments) comes from the one scanner, scan.py; `markers` says what each
-marker means, and this module says where each may stand and builds the blocks: a Python fence (or any fence under a
-skip marker) is a block, and the fence after an expected-output marker is the output of the block before it.
-Include lines (`--8<-- "snippets/x/pytorch_code.py:section"`) are expanded by the same pymdownx.snippets
-preprocessor MkDocs uses, configured from mkdocs.yml, so a program is exactly the text the site shows. A block that
-includes a section keeps the snippet file's name and line numbers, so tracebacks, `inspect.getsource` and AutoGraph
-see the real file.
+The blocks come from pytest-codeblocks' parser (`pytest_codeblocks.main.extract_from_buffer`): its code blocks,
+their expected outputs and the markers it attaches to them, so its markers mean what they mean there. The engine
+adds what that parser does not give from the one scanner, scan.py: the tabs, every fence's position (the closing
+fence, the output fence's lines, for the lint and for writing outputs back), the `guide:` markers, and the line of
+every marker, so that `markers` checks the whole family and this module checks where each stands before the parser
+reads the page. Include lines (`--8<-- "snippets/x/pytorch_code.py:section"`) are expanded by the same
+pymdownx.snippets preprocessor MkDocs uses, configured from mkdocs.yml, so a program is exactly the text the site
+shows. A block that includes a section keeps the snippet file's name and line numbers, so tracebacks,
+`inspect.getsource` and AutoGraph see the real file.
 
 Anything malformed raises `PageError`, which names the page and line.
 """
@@ -15,10 +17,13 @@ Anything malformed raises `PageError`, which names the page and line.
 from __future__ import annotations
 
 import functools
+import io
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from pytest_codeblocks.main import extract_from_buffer
 
 from .. import accounting
 from ..settings import FRAMEWORKS, MKDOCS_YML, ROOT
@@ -178,38 +183,55 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 def _parse(path: Path) -> Page:
     accounting.record("parse", relative(path), os.getpid())
-    lines = path.read_text().splitlines()
+    text = path.read_text()
+    lines = text.splitlines()
     layout = scan(lines, path)
     page_markers = markers.page_markers(path, layout.comments)
+    # where each marker stands, checked before the parser reads the page: its own errors name no line
     outputs = _outputs(layout, page_markers, path)
-    output_fences = {output.line for _, output in outputs.values()}
     before = _markers_before_fences(layout, page_markers, path)
+    output_fences = {output.line for _, output in outputs.values()}
+    try:
+        raw_blocks = extract_from_buffer(io.StringIO(text))
+    except RuntimeError as err:
+        raise PageError(path, 1, f"pytest-codeblocks could not read the page: {err}") from None
 
     blocks = []
-    for fence in layout.fences:
-        if fence.line in output_fences or not fence.ticks.startswith("`"):
-            continue  # an output; or a ~~~ fence, never run (the lint reports Python in one)
-        marks = before.get(fence.line, [])
-        skips = [m for m in marks if m.kind in ("skip", "skipif")]
-        if fence.info != "python" and not skips:
+    for raw in raw_blocks:
+        if raw.syntax != "python" and not raw.marks:
             continue  # not run; the lint reports Python in any other fence
-        tab = layout.owner[fence.line - 1]
+        fence = layout.fence_at(raw.lineno)
+        if fence is None or fence.line in output_fences:
+            raise PageError(path, raw.lineno, "pytest-codeblocks reads a ``` block here that the page shows inside "
+                            "another fence: it reads only ``` fences, and ends one at the first line that starts with "
+                            "its ticks; use a longer fence (````) around it")
+        tab = layout.owner[raw.lineno - 1]
         if tab is not None and tab.label not in FRAMEWORKS:
             continue  # reported by the lint
-        block = Block(page=path, line=fence.line, end_line=fence.end_line, indent=fence.indent,
-                      framework=tab.label if tab else None, code="", include=None, tab_set=tab.set_id if tab else None)
-        for mark in skips:
-            block.skip_reason, block.skipif = mark.reason, mark.condition
-        for mark in marks:
+        block = Block(page=path, line=raw.lineno, end_line=fence.end_line, indent=fence.indent,
+                      framework=tab.label if tab else None, code="", include=None, expected=raw.expected_output,
+                      tab_set=tab.set_id if tab else None)
+        skips = [m for m in before.get(fence.line, []) if m.kind in ("skip", "skipif")]
+        if len(raw.marks) != len(skips):  # a marker before a fence pytest-codeblocks does not read (~~~, an output)
+            raise PageError(path, raw.lineno, "pytest-codeblocks attaches to this block a skip marker that stands "
+                            "before another fence (a ~~~ fence or an output block): put a skip marker just before the "
+                            "``` block it skips")
+        for mark, marker in zip(raw.marks, skips):  # the markers pytest-codeblocks attached to the block
+            skip = markers.parse(mark, path, marker.line)
+            block.skip_reason, block.skipif = skip.reason, skip.condition
+        for mark in before.get(fence.line, []):
             if mark.kind == "stderr":
                 block.stderr_reason = mark.reason
         if block.skip_reason and block.skipif is None:
-            block.code = fence.code  # shown, never run: no include to resolve
+            block.code = raw.code  # shown, never run: no include to resolve
         else:
-            block.code, block.include = expand_include(fence.code, path, fence.line)
+            block.code, block.include = expand_include(raw.code, path, raw.lineno)
+        if (raw.expected_output is None) != (fence.line not in outputs):
+            raise PageError(path, raw.lineno, "pytest-codeblocks gives this block an output block that the page gives "
+                            "a ~~~ fence: it reads only ``` fences, so put an expected-output marker only after a ``` block")
         if fence.line in outputs:
             block.expected_marker_line, output = outputs[fence.line]
-            block.expected, block.expected_line, block.expected_end_line = output.code, output.line, output.end_line
+            block.expected_line, block.expected_end_line = output.line, output.end_line
         blocks.append(block)
 
     same_output = []

@@ -1,8 +1,9 @@
 """The one scanner of a page's Markdown: its fences, its content tabs, and the marker comments outside fences.
 
-Everything that reads how a page is laid out reads it here: the page model (blocks, their outputs, their tabs), the
-lint (fences of every language, tab pairs), the snippets lint (which page includes which file, from which tab) and
-the claims test (the prose outside fences).
+Everything that reads how a page is laid out reads it here: the page model (its blocks come from pytest-codeblocks'
+parser; here it finds their tabs, their fences' lines, the lines of their markers, the `guide:` markers), the lint
+(fences of every language, tab pairs), the snippets lint (which page includes which file, from which tab) and the
+claims test (the prose outside fences).
 
 Fences follow CommonMark: a line of three or more backticks or tildes, at any indentation, opens one; a line of the
 same character, at least as long, with nothing after it, closes it. Inside a fence nothing is a tab header or a
