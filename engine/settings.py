@@ -17,7 +17,6 @@ DOCS = ROOT / "docs"
 SNIPPETS = ROOT / "snippets"
 MKDOCS_YML = ROOT / "mkdocs.yml"
 PYPROJECT = ROOT / "pyproject.toml"
-VERIFIED = DOCS / "verified.json"  # the framework versions the outputs on the pages were produced with
 VERSIONS_REPORTS = DOCS / "versions"  # the versions matrix: one <column>.json report per column
 
 # Tab labels, in the order a tab set shows them; the order of the programs of a page.

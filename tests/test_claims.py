@@ -8,44 +8,43 @@ Code and output blocks are exempt: their numbers are printed by the code and che
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
+from engine.page.scan import scan
 from engine.settings import ROOT
 
 FIGURE = re.compile(r"\d+(?:\.\d+)?\s?%|\d+(?:\.\d+)?\s?percent\b|[$€£]\s?\d[\d.,]*\s?(?:billion|million|bn|m)\b", re.I)
 SOURCE = re.compile(r"\]\(https?://")
 
 
-def paragraphs(text: str):
-    """(first line number, text) of each run of prose lines, leaving out fenced code and outputs."""
-    block, start, fence = [], 0, None
-    for number, line in enumerate(text.splitlines() + [""], 1):
+def paragraphs(text: str, path: Path | str = "<text>"):
+    """(first line number, text) of each run of prose lines, leaving out fenced code and outputs (the page
+    scanner's fences)."""
+    lines = text.splitlines()
+    fenced = scan(lines, path).fenced()
+    block, start = [], 0
+    for number, line in enumerate(lines + [""], 1):
         stripped = line.strip()
-        if fence:
-            fence = None if stripped.startswith(fence) else fence
-            continue
-        if stripped.startswith(("```", "~~~")):
-            fence = stripped[:3]
-            continue
-        if stripped and not stripped.startswith("|"):
+        if stripped and number not in fenced and not stripped.startswith("|"):
             block.append(line)
             start = start or number
             continue
         if block:
             yield start, " ".join(block)
         block, start = [], 0
-        if stripped.startswith("|"):
+        if stripped.startswith("|") and number not in fenced:
             yield number, line  # each table row stands alone
 
 
-def unsourced(text: str) -> list[tuple[int, str]]:
-    return [(line, para) for line, para in paragraphs(text) if FIGURE.search(para) and not SOURCE.search(para)]
+def unsourced(text: str, path: Path | str = "<text>") -> list[tuple[int, str]]:
+    return [(line, para) for line, para in paragraphs(text, path) if FIGURE.search(para) and not SOURCE.search(para)]
 
 
 @pytest.mark.parametrize("page", sorted((ROOT / "docs").rglob("*.md")), ids=lambda p: p.name)
 def test_every_figure_has_a_source(page):
-    found = [f"{page.name}:{line}: {text.strip()[:160]}" for line, text in unsourced(page.read_text())]
+    found = [f"{page.name}:{line}: {text.strip()[:160]}" for line, text in unsourced(page.read_text(), page)]
     assert not found, "figures without a source link:\n" + "\n".join(found)
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
+from engine import verified
 from engine.check import drift
 from engine.requirements import columns, pins
-from engine.settings import VERIFIED, program_environment, without_startup_lines
+from engine.settings import program_environment, without_startup_lines
 from engine.site import matrix
 
 
@@ -22,7 +23,7 @@ def test_the_report_holds_every_block_in_page_order(tmp_path):
     data = drift.write(tmp_path / "torch-2.13.json", reports, {"torch": "9.9.9"}, "reader", {"torch": "cpu"})
     assert json.loads((tmp_path / "torch-2.13.json").read_text()) == data
     assert data["column"] == "torch-2.13" and data["environment"] == "reader" and data["builds"] == {"torch": "cpu"}
-    assert data["pinned"] == json.loads(VERIFIED.read_text()) and data["checked_with"] == {"torch": "9.9.9"}
+    assert data["pinned"] == verified.read() and data["checked_with"] == {"torch": "9.9.9"}
     assert [b["line"] for b in data["pages"]["docs/a.md"]["PyTorch"]] == [9, 30]
     assert data["pages"]["docs/b.md"]["TensorFlow"][0]["status"] == "fails"
     again = drift.write(tmp_path / "torch-2.13.json", [report("docs/b.md::TensorFlow::line 5", 5, "same")], {"torch": "9.9.9"}, "reader")

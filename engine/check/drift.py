@@ -19,7 +19,7 @@ import datetime
 import json
 from pathlib import Path
 
-from ..settings import VERIFIED
+from .. import verified
 
 PROPERTY = "drift"  # the name of the user property a block item reports its outcome under
 
@@ -51,7 +51,7 @@ def write(path: Path, reports, versions: dict[str, str], environment: str, build
         "date": datetime.date.today().isoformat(),
         "checked_with": versions,
         "builds": builds or {},
-        "pinned": json.loads(VERIFIED.read_text()),
+        "pinned": verified.read(),
         "pages": dict(sorted(pages.items())),
     }
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,11 +10,13 @@ marker. The first time a block of a page is tested, all the page's programs star
 process; each block then reports its own result. After a failing block, the rest of its program is reported as
 skipped, "not run", naming the block that failed. With --with-site, `docs/x.md::PyTorch::reader` checks the built
 page and its downloads against the same run (see reader.py); those items, and the site tests, run last.
+
+The folder docs/ holds one more item, the snippets lint (`docs::snippets`): every file under snippets/ is included
+by exactly one page.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -24,14 +26,14 @@ from pathlib import Path
 
 import pytest
 
-from .. import accounting
+from .. import accounting, verified
 from ..page import lint
 from ..page.errors import PageError, relative
 from ..page.model import Block, Page, read_page
 from ..page.outputs import write_outputs
 from ..run import program
 from ..run.compare import explain_difference, outputs_match
-from ..settings import COUNTS_VARIABLE, DOCS, FRAMEWORKS, VERIFIED, program_environment, without_startup_lines
+from ..settings import COUNTS_VARIABLE, DOCS, FRAMEWORKS, program_environment, without_startup_lines
 from . import drift, reader, session, site_build
 
 GPU_CHECKS = {
@@ -98,13 +100,24 @@ def pytest_sessionstart(session):
             pytest.exit(f"--require-gpu: {framework} sees no GPU on this machine", returncode=1)
 
 
+def named_paths(config) -> set[Path]:
+    return {Path(arg.split("::")[0]).resolve() for arg in config.args}
+
+
 def pytest_collect_file(file_path: Path, parent):
     """Pages under docs/ are collected; any other Markdown file only when named on the command line (fixtures)."""
     if file_path.suffix != ".md":
         return None
-    named = {Path(arg.split("::")[0]).resolve() for arg in parent.config.args}
-    if DOCS in file_path.resolve().parents or file_path.resolve() in named:
+    if DOCS in file_path.resolve().parents or file_path.resolve() in named_paths(parent.config):
         return PageFile.from_parent(parent, path=file_path)
+    return None
+
+
+def pytest_collect_directory(path: Path, parent):
+    """docs/ holds the snippets lint of its pages and the snippets/ folder beside it; so does any other folder with a
+    snippets/ folder beside it, when named on the command line (a fixture tree)."""
+    if path.resolve() == DOCS or (path.resolve() in named_paths(parent.config) and (path.parent / "snippets").is_dir()):
+        return PagesFolder.from_parent(parent, path=path)
     return None
 
 
@@ -162,6 +175,25 @@ class PageFile(pytest.File):
             for framework in page.frameworks():
                 if framework in selected_frameworks(self.config):
                     yield ReaderItem.from_parent(self, name=f"{framework}::reader", page=page, framework=framework)
+
+
+class PagesFolder(pytest.Dir):
+    def collect(self):
+        yield SnippetsLint.from_parent(self, name="snippets")
+        yield from super().collect()
+
+
+class SnippetsLint(GuideItem):
+    """Each file under snippets/ is included by exactly one page (engine.page.lint.snippet_problems)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.extra_keyword_matches.add("lint")  # -k lint selects it with the pages' lint items
+
+    def runtest(self):
+        problems = lint.snippet_problems(self.path, self.path.parent / "snippets")
+        if problems:
+            raise GuideFailure("\n".join(map(str, problems)))
 
 
 class BrokenPage(GuideItem):
@@ -298,18 +330,6 @@ class BlockItem(GuideItem):
             )
 
 
-def stamp_problem(ran: dict, recorded: dict) -> str | None:
-    """What is wrong with the stamp (`recorded`, docs/verified.json) for a program that ran with `ran`, if anything."""
-    if not ran:
-        return ("the program reported no framework versions (it imported none, or it did not finish), so the page's "
-                "stamp cannot be checked")
-    differ = {name: (recorded.get(name), version) for name, version in ran.items() if recorded.get(name) != version}
-    if differ:
-        return (f"{relative(VERIFIED)} does not name the versions this program ran with (recorded, ran): {differ}; "
-                "run `make outputs` to refresh the outputs and the stamp")
-    return None
-
-
 class VersionStamp(GuideItem):
     """The framework versions this program ran with are the ones docs/verified.json (the site's footer) names."""
 
@@ -318,8 +338,7 @@ class VersionStamp(GuideItem):
             pytest.skip("docs/verified.json is rewritten from this run")
         if self.config.getoption("drift_report"):
             pytest.skip("newer releases are checked: the versions differ from the stamp on purpose")
-        recorded = json.loads(VERIFIED.read_text()) if VERIFIED.exists() else {}
-        problem = stamp_problem(self.parent.run().environment.get("versions", {}), recorded)
+        problem = verified.problem(self.parent.run().environment.get("versions", {}))
         if problem:
             raise GuideFailure(f"{program_name(self.parent.page, self.parent.framework)}: {problem}")
 
@@ -417,9 +436,7 @@ def _write_outputs(config):
     for run in config.stash[runs_key].values():
         if isinstance(run, program.ProgramRun):
             observed.update(run.environment.get("versions", {}))
-    if observed:
-        recorded = json.loads(VERIFIED.read_text()) if VERIFIED.exists() else {}
-        VERIFIED.write_text(json.dumps({**recorded, **observed}, indent=2, sort_keys=True) + "\n")
+    verified.record(observed)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -1,4 +1,10 @@
-"""Checks a page must pass before it runs: fences, tabs, and snippet files shown whole and in order."""
+"""Checks a page must pass before it runs, and the snippets lint of all the pages together.
+
+    problems(page)                   fences, tab pairs, each tab's files, snippet files shown whole and in order
+                                     (the page's lint item, docs/x.md::lint)
+    snippet_problems(docs, snippets) each file under snippets/ included by exactly one page under docs/ (the
+                                     session's one snippets item, docs::snippets)
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..settings import FRAMEWORKS
-from .errors import relative
-from .markers import skip_marker
-from .model import SECTION_MARKER, Page
-from .tabs import tab_sets
+from .errors import PageError, relative
+from .model import SECTION_MARKER, Page, snippet_preprocessor
+from .scan import scan, tab_sets
 
 SHELL_FENCES = {"sh", "bash", "shell", "zsh"}
 # A script named like a package it imports imports itself instead (Python puts the script's folder first on sys.path).
@@ -20,35 +25,35 @@ SHADOWING_NAMES = {"tensorflow", "torch", "keras", "numpy", "sklearn", "jax", "p
 @dataclass
 class Problem:
     path: Path
-    line: int
+    line: int | None  # None: the problem is the file or folder as a whole
     message: str
 
     def __str__(self) -> str:
-        return f"{relative(self.path)}:{self.line}: {self.message}"
+        return f"{relative(self.path)}{'' if self.line is None else f':{self.line}'}: {self.message}"
 
 
 def problems(page: Page) -> list[Problem]:
     """Everything wrong with a page that can be seen without running it."""
-    return fence_problems(page) + tab_problems(page) + coverage_problems(page)
+    return fence_problems(page) + tab_problems(page) + framework_file_problems(page) + coverage_problems(page)
 
 
 def fence_problems(page: Page) -> list[Problem]:
-    """Python or shell fences that pytest-codeblocks would run differently from what the page means."""
+    """Python or shell in a fence that the page would show but never run."""
     problems = []
+    skipped = {block.line for block in page.blocks if not block.runs}
     for fence in page.fences:
-        language = fence.syntax.split()[0].lstrip(".{").rstrip("}") if fence.syntax else ""
-        skipped = any(skip_marker(mark, page.path, fence.line).condition is None for mark in fence.marks)
-        if fence.syntax == "python" or skipped:
+        if fence.ticks.startswith("~"):
+            if re.match(r"\S*py", fence.info):
+                problems.append(Problem(page.path, fence.line, "Python in a ~~~ fence is not run: use a ```python fence"))
             continue
-        if language in {"py", "python", "python3", "py3", "pycon", "ipython"}:
-            problems.append(Problem(page.path, fence.line, f"fence '```{fence.syntax}' is not run: write a bare "
+        if fence.info == "python" or fence.line in skipped:
+            continue
+        if fence.language in {"py", "python", "python3", "py3", "pycon", "ipython"}:
+            problems.append(Problem(page.path, fence.line, f"fence '```{fence.info}' is not run: write a bare "
                                     '```python fence, or put <!--pytest.mark.skip(reason="...")--> on the line before it'))
-        elif language in SHELL_FENCES:
-            problems.append(Problem(page.path, fence.line, f"fence '```{fence.syntax}' would be executed by "
-                                    "pytest-codeblocks: show commands in a ```console fence"))
-    for number, line in enumerate(page.lines, 1):
-        if re.match(r"^\s*~{3,}\s*\S*py", line):
-            problems.append(Problem(page.path, number, "Python in a ~~~ fence is not run: use a ```python fence"))
+        elif fence.language in SHELL_FENCES:
+            problems.append(Problem(page.path, fence.line, f"fence '```{fence.info}': show shell commands in a ```console "
+                                    "fence (shown, never run)"))
     return problems
 
 
@@ -67,6 +72,21 @@ def tab_problems(page: Page) -> list[Problem]:
                 message = (f"tab set {labels}: write one PyTorch tab, then one TensorFlow tab (consecutive tabs form one set: "
                            "put a line of prose between two pairs, or start the next pair with ===!)")
             problems.append(Problem(page.path, tab_set[0].line, message))
+    return problems
+
+
+def framework_file_problems(page: Page) -> list[Problem]:
+    """A tab includes its own framework's snippet file (pytorch_code.py in the PyTorch tab)."""
+    problems = []
+    for block in page.blocks:
+        if block.include is None or block.framework is None:
+            continue
+        stem = block.include.path.stem.lower()
+        others = [f for f in FRAMEWORKS if f != block.framework and f.lower() in stem]
+        if others and block.framework.lower() not in stem:
+            problems.append(Problem(page.path, block.line, f"the {block.framework} tab includes {relative(block.include.path)}, "
+                                    f"the {others[0]} program: each tab includes its own framework's file "
+                                    f"({block.framework.lower()}_code.py)"))
     return problems
 
 
@@ -115,4 +135,54 @@ def coverage_problems(page: Page) -> list[Problem]:
         if in_page_order != [n for n in sections if n in names]:
             problems.append(Problem(page.path, includes[0][1], f"sections of {relative(path)} appear on the page in the order "
                                     f"{in_page_order}, but the file has {sections}: the page program must be the file"))
+    return problems
+
+
+def snippet_problems(docs: Path, snippets: Path) -> list[Problem]:
+    """Every file under `snippets` is included by exactly one page under `docs`: a file or a folder no page includes
+    is left over (a renamed chapter, a section moved to another file), and a file two pages include is one program
+    split between two pages. The include lines come from the scanner, so a page that cannot be read (its own test
+    says why) still counts."""
+    included: dict[Path, list[tuple[Path, int]]] = {}
+    for page in sorted(docs.rglob("*.md")):
+        try:
+            layout = scan(page.read_text().splitlines(), page)
+        except PageError:
+            continue
+        for fence in layout.fences:
+            if fence.include is None:
+                continue
+            target = snippet_preprocessor().parse_snippet_target(fence.include)
+            found = snippet_preprocessor().get_snippet_path(target["path"]) if target else None
+            if found is not None:
+                included.setdefault(Path(found).resolve(), []).append((page, fence.line))
+    problems = []
+    for path, includes in sorted(included.items()):
+        # its page is the one named like its folder (docs/tensors.md for snippets/tensors/), else the first
+        includes.sort(key=lambda include: (include[0].stem != path.parent.name, include[0]))
+        owner, owner_line = includes[0]
+        reported = {owner}
+        for page, line in includes:
+            if page not in reported:
+                reported.add(page)
+                problems.append(Problem(page, line, f"{relative(path)} is {relative(owner)}'s program (included at line "
+                                        f"{owner_line}): a snippet file is included by one page only"))
+    return problems + (_left_over(snippets.resolve(), set(included), top=True) if snippets.is_dir() else [])
+
+
+def _left_over(folder: Path, included: set[Path], top: bool = False) -> list[Problem]:
+    """The files and folders under `folder` that no page includes: a folder of which no file is included is named
+    once, as a whole."""
+    if not top and not any(path.is_relative_to(folder) for path in included):
+        return [Problem(folder, None, "no page includes a file of this folder: include its files from their page, "
+                        "or delete it")]
+    problems = []
+    for entry in sorted(folder.iterdir()):
+        if entry.name == "__pycache__":
+            continue
+        if entry.is_dir():
+            problems += _left_over(entry, included)
+        elif entry not in included:
+            problems.append(Problem(entry, None, "no page includes this snippet file: include each of its sections "
+                                    "from its page, or delete it"))
     return problems

@@ -1,7 +1,8 @@
 """The markers a page may carry: HTML comments on the line before a code block or a tab set.
 
-One dispatcher, `parse`, reads every comment that looks like a marker (`<!--pytest...-->` or `<!--guide:...-->`)
-and turns it into a `Marker`, or raises `PageError` naming the page line. The family:
+One dispatcher, `parse`, reads every comment that looks like a marker (`<!--pytest...-->` or `<!--guide:...-->`,
+outside fences: the scanner finds them) and turns it into a `Marker`, or raises `PageError` naming the page line.
+The family:
 
     <!--pytest-codeblocks:expected-output-->           the fence after it shows what the block before printed
     <!--pytest.mark.skip(reason="...")-->               the next block is shown and never run
@@ -12,20 +13,19 @@ and turns it into a `Marker`, or raises `PageError` naming the page line. The fa
     <!--guide:stderr(reason="...")-->                   the next block may write to stderr; without it, a block that
                                                         writes anything there fails
 
-The first three are pytest-codeblocks' own markers (its parser attaches them to blocks); the `guide:` ones are
-this project's.
+The first three are pytest-codeblocks' markers: its parser attaches them to the blocks (model.py), and `parse` reads
+the marks it attaches too. The `guide:` ones are this project's. Where each may stand is the page model's rule
+(model.py): a skip, skipif or stderr marker just before its block, an expected-output marker between a block and its
+output, same-output just before a tab set.
 """
 
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import PageError
-
-COMMENT = re.compile(r"^\s*<!--[-\s]*(?P<body>(pytest|guide)\S*.*?)[-\s]*-->\s*$")
 
 
 @dataclass(frozen=True)
@@ -83,15 +83,7 @@ def parse(body: str, path: Path, line: int) -> Marker:
                     "pytest.mark.skip, pytest.mark.skipif, guide:same-output and guide:stderr")
 
 
-def page_markers(path: Path, lines: list[str]) -> list[Marker]:
-    """Every marker of a page, in page order; an unknown or malformed one raises PageError."""
-    return [parse(m.group("body").strip(), path, number)
-            for number, text in enumerate(lines, 1) if (m := COMMENT.match(text))]
-
-
-def skip_marker(mark: str, path: Path, line: int) -> Marker:
-    """A mark as pytest-codeblocks attaches it to a block (the comment's text): skip or skipif."""
-    marker = parse(mark, path, line)
-    if marker.kind not in ("skip", "skipif"):
-        raise PageError(path, line, f"<!--{mark}--> is not a skip marker")
-    return marker
+def page_markers(path: Path, comments: list[tuple[int, str]]) -> list[Marker]:
+    """Every marker of a page, in page order, from its marker comments (scan.Scan.comments); an unknown or malformed
+    one raises PageError."""
+    return [parse(body, path, number) for number, body in comments]

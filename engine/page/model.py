@@ -1,8 +1,12 @@
 """The page model: a page read into its blocks, once per process, shared by the lint, the programs, the downloads
 and the site hooks.
 
-The blocks come from pytest-codeblocks' parser, so its markers mean what they mean there; `markers` reads the whole
-marker family. Include lines (`--8<-- "snippets/x/pytorch_code.py:section"`) are expanded by the same
+The blocks come from pytest-codeblocks' parser (`pytest_codeblocks.main.extract_from_buffer`): its code blocks,
+their expected outputs and the markers it attaches to them, so its markers mean what they mean there. The engine
+adds what that parser does not give from the one scanner, scan.py: the tabs, every fence's position (the closing
+fence, the output fence's lines, for the lint and for writing outputs back), the `guide:` markers, and the line of
+every marker, so that `markers` checks the whole family and this module checks where each stands before the parser
+reads the page. Include lines (`--8<-- "snippets/x/pytorch_code.py:section"`) are expanded by the same
 pymdownx.snippets preprocessor MkDocs uses, configured from mkdocs.yml, so a program is exactly the text the site
 shows. A block that includes a section keeps the snippet file's name and line numbers, so tracebacks,
 `inspect.getsource` and AutoGraph see the real file.
@@ -19,15 +23,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pytest_codeblocks import extract_from_buffer
+from pytest_codeblocks.main import extract_from_buffer
 
 from .. import accounting
 from ..settings import FRAMEWORKS, MKDOCS_YML, ROOT
 from . import markers
 from .errors import PageError, relative
-from .tabs import FENCE, Tab, scan_tabs
+from .markers import Marker
+from .scan import INCLUDE, Fence, Scan, Tab, scan
 
-INCLUDE = re.compile(r'^\s*-{1,}8<-{1,}[ \t]+"(?P<target>[^"]+)"\s*$')
 SECTION_MARKER = re.compile(r"--8<--\s*\[\s*(?P<kind>start|end)\s*:\s*(?P<name>[-\w]+)\s*\]")
 
 
@@ -52,6 +56,7 @@ class Block:
     expected: str | None = None  # the output shown on the page
     expected_line: int | None = None  # the output fence's opening line
     expected_end_line: int | None = None
+    expected_marker_line: int | None = None  # the expected-output marker's line
     skip_reason: str | None = None
     skipif: str | None = None  # an expression evaluated inside the program; true means skip
     stderr_reason: str | None = None  # why the block may write to stderr (a guide:stderr marker)
@@ -78,23 +83,15 @@ class Block:
         return here
 
 
-@dataclass(frozen=True)
-class Fence:
-    """Any fenced block of the page, run or not, as pytest-codeblocks reads it (for the lint)."""
-
-    syntax: str
-    line: int
-    marks: tuple[str, ...]
-
-
 @dataclass
 class Page:
     path: Path
     lines: list[str]
     blocks: list[Block]  # the Python blocks that belong to a program
-    fences: list[Fence]  # every fence
+    fences: list[Fence]  # every fence, of any language, outputs included
     tabs: list[Tab]
     owner: list[Tab | None]  # for each line (0-based), the innermost tab it sits in
+    markers: list[Marker] = field(default_factory=list)
     same_output_sets: list[tuple[int, int]] = field(default_factory=list)  # (marker line, tab set id)
 
     @property
@@ -121,20 +118,11 @@ def snippet_preprocessor():
     with open(MKDOCS_YML) as handle:
         extensions = yaml_load(handle)["markdown_extensions"]
     options = next(e["pymdownx.snippets"] for e in extensions if isinstance(e, dict) and "pymdownx.snippets" in e)
-    # MkDocs runs from the project root, where base_path "." points; the tests may run from anywhere.
-    options = {**options, "base_path": [str(ROOT / p) for p in options.get("base_path", ["."])]}
+    # MkDocs runs from the project root, where base_path "." points; the tests may run from anywhere. A missing file
+    # or section is an error here whatever the site's check_paths says (mkdocs.yml sets it too).
+    options = {**options, "base_path": [str(ROOT / p) for p in options.get("base_path", ["."])], "check_paths": True}
     md = markdown.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": options})
     return md.preprocessors["snippet"]
-
-
-def closing_fence(lines: list[str], opening: int, path: Path) -> int:
-    """1-based line of the fence that closes the one opened on 1-based line `opening`."""
-    ticks = FENCE.match(lines[opening - 1]).group("ticks")
-    for number in range(opening + 1, len(lines) + 1):
-        match = FENCE.match(lines[number - 1])
-        if match and match.group("ticks").startswith(ticks) and not lines[number - 1].strip().strip(ticks[0]):
-            return number
-    raise PageError(path, opening, "code fence is never closed")
 
 
 def expand_include(block_code: str, path: Path, line: int) -> tuple[str, Include | None]:
@@ -157,16 +145,15 @@ def expand_include(block_code: str, path: Path, line: int) -> tuple[str, Include
         expanded = preprocessor.run([code_lines[0].strip()])
     except SnippetMissingError as err:
         raise PageError(path, line, f"include '{includes[0].group('target')}': {err}") from None
-    source = preprocessor.get_snippet_path(target["path"])
-    if source is None:  # pymdownx returns nothing for a missing file when check_paths is off
-        raise PageError(path, line, f"include '{target['path']}': no such file")
-    source = Path(source).resolve()
+    source = Path(preprocessor.get_snippet_path(target["path"])).resolve()  # it exists: check_paths
     file_lines = source.read_text().splitlines()
     starts = [i for i, text in enumerate(file_lines, 1)
               if (m := SECTION_MARKER.search(text)) and m["kind"] == "start" and m["name"] == target["section"]]
     if len(starts) != 1:
         raise PageError(path, line, f"section '{target['section']}' must start exactly once in {relative(source)}")
     first = starts[0] + 1
+    while expanded and not expanded[-1].strip():
+        expanded.pop()  # a section that is never ended runs to the end of the file (the lint reports it)
     code = "\n".join(expanded) + "\n"
     if file_lines[first - 1 : first - 1 + len(expanded)] != expanded:
         raise PageError(path, line, f"section '{target['section']}' of {relative(source)} contains another section; sections do not nest")
@@ -198,69 +185,100 @@ def _parse(path: Path) -> Page:
     accounting.record("parse", relative(path), os.getpid())
     text = path.read_text()
     lines = text.splitlines()
-    page_markers = markers.page_markers(path, lines)
-    tabs, owner = scan_tabs(lines)
+    layout = scan(lines, path)
+    page_markers = markers.page_markers(path, layout.comments)
+    # where each marker stands, checked before the parser reads the page: its own errors name no line
+    outputs = _outputs(layout, page_markers, path)
+    before = _markers_before_fences(layout, page_markers, path)
+    output_fences = {output.line for _, output in outputs.values()}
     try:
         raw_blocks = extract_from_buffer(io.StringIO(text))
-    except RuntimeError as err:  # pytest-codeblocks names no line; the marker check above catches most causes
+    except RuntimeError as err:
         raise PageError(path, 1, f"pytest-codeblocks could not read the page: {err}") from None
 
-    fences = [Fence((raw.syntax or "").strip(), raw.lineno, tuple(raw.marks)) for raw in raw_blocks]
     blocks = []
     for raw in raw_blocks:
         if raw.syntax != "python" and not raw.marks:
             continue  # not run; the lint reports Python in any other fence
-        fence_line = lines[raw.lineno - 1]
-        tab = owner[raw.lineno - 1]
+        fence = layout.fence_at(raw.lineno)
+        if fence is None or fence.line in output_fences:
+            raise PageError(path, raw.lineno, "pytest-codeblocks reads a ``` block here that the page shows inside "
+                            "another fence: it reads only ``` fences, and ends one at the first line that starts with "
+                            "its ticks; use a longer fence (````) around it")
+        tab = layout.owner[raw.lineno - 1]
         if tab is not None and tab.label not in FRAMEWORKS:
             continue  # reported by the lint
-        block = Block(
-            page=path,
-            line=raw.lineno,
-            end_line=closing_fence(lines, raw.lineno, path),
-            indent=fence_line[: len(fence_line) - len(fence_line.lstrip())],
-            framework=tab.label if tab else None,
-            code="",
-            include=None,
-            expected=raw.expected_output,
-            tab_set=tab.set_id if tab else None,
-        )
-        for mark in raw.marks:
-            skip = markers.skip_marker(mark, path, raw.lineno)
+        block = Block(page=path, line=raw.lineno, end_line=fence.end_line, indent=fence.indent,
+                      framework=tab.label if tab else None, code="", include=None, expected=raw.expected_output,
+                      tab_set=tab.set_id if tab else None)
+        skips = [m for m in before.get(fence.line, []) if m.kind in ("skip", "skipif")]
+        if len(raw.marks) != len(skips):  # a marker before a fence pytest-codeblocks does not read (~~~, an output)
+            raise PageError(path, raw.lineno, "pytest-codeblocks attaches to this block a skip marker that stands "
+                            "before another fence (a ~~~ fence or an output block): put a skip marker just before the "
+                            "``` block it skips")
+        for mark, marker in zip(raw.marks, skips):  # the markers pytest-codeblocks attached to the block
+            skip = markers.parse(mark, path, marker.line)
             block.skip_reason, block.skipif = skip.reason, skip.condition
+        for mark in before.get(fence.line, []):
+            if mark.kind == "stderr":
+                block.stderr_reason = mark.reason
         if block.skip_reason and block.skipif is None:
             block.code = raw.code  # shown, never run: no include to resolve
         else:
             block.code, block.include = expand_include(raw.code, path, raw.lineno)
-        if raw.expected_output is not None:
-            block.expected_line = _output_fence_after(lines, block.end_line, path)
-            block.expected_end_line = closing_fence(lines, block.expected_line, path)
+        if (raw.expected_output is None) != (fence.line not in outputs):
+            raise PageError(path, raw.lineno, "pytest-codeblocks gives this block an output block that the page gives "
+                            "a ~~~ fence: it reads only ``` fences, so put an expected-output marker only after a ``` block")
+        if fence.line in outputs:
+            block.expected_marker_line, output = outputs[fence.line]
+            block.expected_line, block.expected_end_line = output.line, output.end_line
         blocks.append(block)
 
     same_output = []
-    by_line = {b.line: b for b in blocks}
     for marker in page_markers:
         if marker.kind == "same-output":
-            following = [t for t in tabs if t.line > marker.line]
-            if not following or any(lines[n].strip() for n in range(marker.line, following[0].line - 1)):
+            following = next((t for t in layout.tabs if t.line == layout.next_line(marker.line)), None)
+            if following is None:
                 raise PageError(path, marker.line, "<!--guide:same-output--> must stand just before a tab set")
-            same_output.append((marker.line, following[0].set_id))
-        elif marker.kind == "stderr":
-            block = by_line.get(_next_line(lines, marker.line))
-            if block is None:
-                raise PageError(path, marker.line, "<!--guide:stderr(...)--> must stand just before a ```python block")
-            block.stderr_reason = marker.reason
-    return Page(path, lines, blocks, fences, tabs, owner, same_output)
+            same_output.append((marker.line, following.set_id))
+    return Page(path, lines, blocks, layout.fences, layout.tabs, layout.owner, page_markers, same_output)
 
 
-def _next_line(lines: list[str], after: int) -> int:
-    """The 1-based number of the first non-blank line after line `after`."""
-    return next((n for n in range(after + 1, len(lines) + 1) if lines[n - 1].strip()), 0)
+def _outputs(layout: Scan, page_markers: list[Marker], path: Path) -> dict[int, tuple[int, Fence]]:
+    """For each code fence that has one, (its expected-output marker's line, its output fence). The marker stands
+    between the two: just after the code block, and just before its output."""
+    outputs: dict[int, tuple[int, Fence]] = {}
+    output_of: dict[int, int] = {}  # output fence line -> its code fence's line
+    for marker in page_markers:
+        if marker.kind != "expected-output":
+            continue
+        code = next((f for f in layout.fences if f.end_line == layout.previous_line(marker.line)), None)
+        if code is None:
+            raise PageError(path, marker.line, "<!--pytest-codeblocks:expected-output--> must stand just after the code "
+                            "block whose output follows it")
+        if code.line in output_of:
+            raise PageError(path, marker.line, f"a second output block for the code block at line {output_of[code.line]}: "
+                            "a block has one output block, under it")
+        output = layout.fence_at(layout.next_line(marker.line))
+        if output is None:
+            raise PageError(path, marker.line, "expected-output marker without an output block after it")
+        outputs[code.line] = (marker.line, output)
+        output_of[output.line] = code.line
+    return outputs
 
 
-def _output_fence_after(lines: list[str], code_end: int, path: Path) -> int:
-    """The opening line of the output fence that follows an expected-output marker after a code block."""
-    for number in range(code_end + 1, len(lines) + 1):
-        if FENCE.match(lines[number - 1]):
-            return number
-    raise PageError(path, code_end, "expected-output marker without an output block after it")
+def _markers_before_fences(layout: Scan, page_markers: list[Marker], path: Path) -> dict[int, list[Marker]]:
+    """The skip, skipif and stderr markers of each fence: they stand just before it (markers may stand one above
+    another)."""
+    before: dict[int, list[Marker]] = {}
+    for marker in page_markers:
+        if marker.kind not in ("skip", "skipif", "stderr"):
+            continue
+        fence = layout.fence_at(layout.next_line(marker.line, skip_comments=True))
+        if marker.kind == "stderr" and (fence is None or fence.info != "python"):
+            raise PageError(path, marker.line, "<!--guide:stderr(...)--> must stand just before a ```python block")
+        if fence is None:
+            raise PageError(path, marker.line, f"<!--pytest.mark.{marker.kind}(...)--> must stand just before the code "
+                            "block it skips")
+        before.setdefault(fence.line, []).append(marker)
+    return before

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .markers import COMMENT
 from .model import Block, read_page
 
 MARKER_LINE = "<!--pytest-codeblocks:expected-output-->"
@@ -27,14 +26,6 @@ def _output_fence(indent: str, printed: str) -> list[str]:
     return [f'{indent}{ticks}text title="Output"', *body, f"{indent}{ticks}"]
 
 
-def _marker_line(lines: list[str], output_fence_line: int) -> int:
-    """1-based line of the expected-output marker above an output fence."""
-    for number in range(output_fence_line - 1, 0, -1):
-        if COMMENT.match(lines[number - 1]):
-            return number
-    raise ValueError(f"no expected-output marker above line {output_fence_line}")
-
-
 def write_outputs(page: Path, printed: dict[int, str]) -> bool:
     """Rewrite the page's output blocks from `printed` (block line -> stdout). Return whether the page changed."""
     original = page.read_text()
@@ -44,7 +35,7 @@ def write_outputs(page: Path, printed: dict[int, str]) -> bool:
         block: Block = blocks[line]
         text = printed[line]
         if block.expected_line is not None:
-            start = _marker_line(lines, block.expected_line) if not text.strip() else block.expected_line
+            start = block.expected_marker_line if not text.strip() else block.expected_line
             fence_indent = lines[block.expected_line - 1][: len(lines[block.expected_line - 1]) - len(lines[block.expected_line - 1].lstrip())]
             replacement = _output_fence(fence_indent, text) if text.strip() else []
             end = block.expected_end_line

@@ -14,7 +14,6 @@ import textwrap
 import jupytext
 import nbformat
 
-from ..page.markers import COMMENT
 from ..page.model import Block, Page
 
 ADMONITION = re.compile(r'^(?P<indent>\s*)(?:!!!|\?\?\?\+?)\s+\w+(?:\s+"(?P<title>[^"]*)")?\s*$')
@@ -52,7 +51,7 @@ def _prose_to_markdown(lines: list[str], site_url: str) -> str:
 def notebook(page: Page, framework: str, site_url: str, intro: str) -> nbformat.NotebookNode:
     lines, owner = page.lines, page.owner
     blocks = {b.line: b for b in page.program(framework)}
-    skipped_lines: set[int] = set()  # output blocks and their markers: outputs come from the reader's run
+    skipped_lines = {m.line for m in page.markers}  # markers, and output blocks: outputs come from the reader's run
     for block in page.blocks:
         if block.expected_line:
             start = block.end_line + 1
@@ -69,7 +68,7 @@ def notebook(page: Page, framework: str, site_url: str, intro: str) -> nbformat.
     while number < len(lines):
         number += 1
         line, tab = lines[number - 1], owner[number - 1]
-        if number in skipped_lines or COMMENT.match(line):
+        if number in skipped_lines:
             continue
         if tab is not None and (tab.label != framework or tab.line == number):
             continue  # the other framework's tab, or a tab header

@@ -4,30 +4,26 @@
     python -m engine.site.release title     ->  2026.12 (torch 2.15, TensorFlow 2.21, Keras 3.15; CPU only)
     python -m engine.site.release check     ->  fails while site_url or extra.repository are placeholders
 
-docs/verified.json is written by `make outputs` from the versions the page programs actually imported, and
-`make test` fails when the programs run with other versions, so neither the stamp nor the title can drift from what
+docs/verified.json (engine.verified) is written by `make outputs` from the versions the page programs actually
+imported, and `make test` fails when the programs run with other versions, so neither the stamp nor the title can drift from what
 ran. Where the examples ran is GUIDE_GPU: empty (CPU only), or the GPU the GPU job ran them on, which CI's publish
 job sets from that job's result.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tomllib
 
 import yaml
 
-from ..settings import FRAMEWORK_PACKAGES, MKDOCS_YML, PYPROJECT, VERIFIED
+from .. import verified
+from ..settings import FRAMEWORK_PACKAGES, MKDOCS_YML, PYPROJECT
 
 TITLE_NAMES = {"torch": "torch", "tensorflow": "TensorFlow", "keras": "Keras"}
 GPU_VARIABLE = "GUIDE_GPU"
 PLACEHOLDERS = {"site_url": "example.org", "repository": "example/"}
-
-
-def verified() -> dict[str, str]:
-    return json.loads(VERIFIED.read_text())
 
 
 def version() -> str:
@@ -42,14 +38,14 @@ def title() -> str:
     def minor(v: str) -> str:
         return ".".join(v.split(".")[:2])
 
-    versions = verified()
+    versions = verified.read()
     names = ", ".join(f"{TITLE_NAMES[k]} {minor(versions[k])}" for k in TITLE_NAMES if k in versions)
     return f"{version()} ({names}; {'CPU and GPU' if gpu() else 'CPU only'})"
 
 
 def verified_line(on_gpu: str | None = None) -> str:
     """The footer: the versions the examples ran with, and where (`on_gpu` overrides GUIDE_GPU)."""
-    versions = verified()
+    versions = verified.read()
     where = gpu() if on_gpu is None else on_gpu
     return "Every example verified with " + ", ".join(
         f"{name} {versions[package]}" for package, name in FRAMEWORK_PACKAGES.items() if package in versions
