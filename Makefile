@@ -10,7 +10,7 @@ KIND ?= cpu
 READY := $(VENV)/.ready-$(KIND)
 PIP := $(PYTHON) -m pip install --quiet --disable-pip-version-check
 UV_VERSION := 0.13.8
-UV := $(VENV)/bin/uv pip install --quiet --python $(PYTHON)
+UV := $(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PYTHON)  # compiled once: programs run with PYTHONDONTWRITEBYTECODE
 LOCK := requirements.lock
 PAGE ?= docs
 # Where torch comes from. Empty (the default): the package index pip is configured with, which gives what

@@ -170,7 +170,7 @@ ERRORS = [
     ("snippet file included by two pages", Pytest(TREE + "docs"),
      [f"{TREE}docs/borrower.md:3: {TREE}snippets/chapter/pytorch_code.py is {TREE}docs/chapter.md's program (included at line 5)"]),
     ("snippet file no page includes", Pytest(TREE + "docs"),
-     [f"{TREE}snippets/chapter/notes.txt: no page includes this snippet file"]),
+     [f"{TREE}snippets/chapter/helpers.py: no page includes this snippet file"]),
     ("snippet folder no page includes", Pytest(TREE + "docs"),
      [f"{TREE}snippets/old-chapter: no page includes a file of this folder"]),
     # --- the programs (docs/x.md::PyTorch::line N)

@@ -33,7 +33,7 @@ from ..page.model import Block, Page, read_page
 from ..page.outputs import write_outputs
 from ..run import program
 from ..run.compare import explain_difference, outputs_match
-from ..settings import COUNTS_VARIABLE, DOCS, FRAMEWORKS, program_environment, without_startup_lines
+from ..settings import COUNTS_VARIABLE, DOCS, FRAMEWORKS, ROOT, program_environment, without_startup_lines
 from . import drift, reader, session, site_build
 
 GPU_CHECKS = {
@@ -116,7 +116,8 @@ def pytest_collect_file(file_path: Path, parent):
 def pytest_collect_directory(path: Path, parent):
     """docs/ holds the snippets lint of its pages and the snippets/ folder beside it; so does any other folder with a
     snippets/ folder beside it, when named on the command line (a fixture tree)."""
-    if path.resolve() == DOCS or (path.resolve() in named_paths(parent.config) and (path.parent / "snippets").is_dir()):
+    fixture_tree = path.parent.resolve() != ROOT and (path.parent / "snippets").is_dir()  # not tests/ beside docs/
+    if path.resolve() == DOCS or (path.resolve() in named_paths(parent.config) and fixture_tree):
         return PagesFolder.from_parent(parent, path=path)
     return None
 

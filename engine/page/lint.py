@@ -171,8 +171,10 @@ def snippet_problems(docs: Path, snippets: Path) -> list[Problem]:
 
 
 def _left_over(folder: Path, included: set[Path], top: bool = False) -> list[Problem]:
-    """The files and folders under `folder` that no page includes: a folder of which no file is included is named
-    once, as a whole."""
+    """The Python files and folders under `folder` that no page includes: a folder of which no file is included is
+    named once, as a whole. Other files (the cheat sheet's data) are not page programs."""
+    if not any(folder.rglob("*.py")):
+        return []  # data, not programs: the cheat sheet's rows (snippets/cheat-sheet/*.toml) are read by the engine
     if not top and not any(path.is_relative_to(folder) for path in included):
         return [Problem(folder, None, "no page includes a file of this folder: include its files from their page, "
                         "or delete it")]
@@ -182,7 +184,7 @@ def _left_over(folder: Path, included: set[Path], top: bool = False) -> list[Pro
             continue
         if entry.is_dir():
             problems += _left_over(entry, included)
-        elif entry not in included:
+        elif entry.suffix == ".py" and entry not in included:
             problems.append(Problem(entry, None, "no page includes this snippet file: include each of its sections "
                                     "from its page, or delete it"))
     return problems
