@@ -319,7 +319,7 @@ def test_a_program_writes_nothing_into_the_repository_or_the_real_home(reader):
                real_home / ".cache" / "written_by_a_program.txt"]
     before = sorted(p.name for p in WRITES_FILES.parent.iterdir())
     try:
-        running = program.start("test::writes", [section(WRITES_FILES, "write"), section(WRITES_FILES, "fail")],
+        running = program.start(f"test::writes::{'reader' if reader else 'engine'}", [section(WRITES_FILES, "write"), section(WRITES_FILES, "fail")],
                                 timeout=30, reader=reader)
         folder = running.folder
         run = running.wait()
