@@ -34,7 +34,7 @@ from ..page.outputs import write_outputs
 from ..run import program
 from ..run.compare import explain_difference, outputs_match
 from ..settings import COUNTS_VARIABLE, DOCS, FRAMEWORKS, ROOT, program_environment, without_startup_lines
-from . import drift, reader, session, site_build
+from . import drift, reader, reuse, session, site_build
 
 GPU_CHECKS = {
     "PyTorch": "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)",
@@ -42,6 +42,7 @@ GPU_CHECKS = {
 }
 runs_key = pytest.StashKey[dict]()  # (page path, framework) -> program.Running, then ProgramRun
 printed_key = pytest.StashKey[dict]()  # page -> {block line: stdout}, for --update-outputs
+keys_key = pytest.StashKey[dict]()  # program name -> its key, for a program that runs and may be recorded (--reuse)
 
 
 def pytest_addoption(parser):
@@ -62,6 +63,9 @@ def pytest_addoption(parser):
     group.addoption("--drift-report", type=Path, metavar="FILE",
                     help="the versions matrix: record every block's outcome (same, differs, fails) in FILE "
                          "(make test-versions)")
+    group.addoption("--reuse", action="store_true",
+                    help="reuse the recorded run of every program whose code, snippet files, engine, versions, environment "
+                         "and machine are unchanged since it last passed (make test; never when CI is set; see reuse.py)")
     group.addoption("--reader-environment", action="store_true",
                     help="run the programs in a reader's plain shell (all cores, no TF_* variables) instead of the "
                          "engine's environment; TensorFlow's start-up lines on stderr are then allowed")
@@ -79,6 +83,7 @@ def is_worker(config) -> bool:
 def pytest_configure(config):
     config.stash[runs_key] = {}
     config.stash[printed_key] = {}
+    config.stash[keys_key] = {}
     config.addinivalue_line("markers", "xdist_group(name): run these tests on the same pytest-xdist worker")
     config.addinivalue_line("markers", "site(first=False): the test reads the built site (it waits for the session's build); "
                             "first=True: it starts before the other site tests")
@@ -222,21 +227,42 @@ def program_name(page: Page, framework: str) -> str:
 
 
 def page_run(config, page: Page, framework: str) -> program.ProgramRun:
-    """The run of one of the page's programs. The first call starts every selected program of the page at once."""
+    """The run of one of the page's programs. The first call starts every selected program of the page at once, or,
+    with --reuse, takes the recorded run of each one whose key is unchanged (reuse.py)."""
     runs = config.stash[runs_key]
     if (page.path, framework) not in runs:
         for other in page.frameworks():
             if other in selected_frameworks(config):
-                codes = [program.Code(b.code, str(b.source), b.source_line, b.skipif) for b in page.program(other) if b.runs]
-                runs[page.path, other] = program.start(program_name(page, other), codes, config.getoption("program_timeout"),
-                                                       reader=config.getoption("reader_environment"),
-                                                       output_limit=config.getoption("output_limit"))
+                runs[page.path, other] = _start(config, program_name(page, other),
+                                                [program.Code(b.code, str(b.source), b.source_line, b.skipif)
+                                                 for b in page.program(other) if b.runs])
     found = runs[page.path, framework]
     if isinstance(found, program.Running):
         found = runs[page.path, framework] = found.wait()
-        if session.VARIABLE in os.environ:
-            session.write_atomically(session.run_record(found.name), found.to_json())
+        if found.name in config.stash[keys_key]:
+            reuse.save(config.stash[keys_key].pop(found.name), found)
+        _record_for_session(found)
     return found
+
+
+def _record_for_session(run: program.ProgramRun) -> None:
+    """The session's record of a program run, for the reader's-view checks (which may run in another process)."""
+    if session.VARIABLE in os.environ:
+        session.write_atomically(session.run_record(run.name), run.to_json())
+
+
+def _start(config, name: str, codes: list[program.Code]) -> program.Running | program.ProgramRun:
+    reader_environment = config.getoption("reader_environment")
+    options = {"timeout": config.getoption("program_timeout"), "output_limit": config.getoption("output_limit")}
+    if reuse.enabled(config.getoption("reuse")) and not config.getoption("update_outputs"):
+        run_key = reuse.key(name, codes, reader=reader_environment, options=options)
+        recorded = reuse.load(run_key)
+        if recorded is not None:
+            accounting.record("reuse", name, os.getpid())
+            _record_for_session(recorded)
+            return recorded
+        config.stash[keys_key][name] = run_key
+    return program.start(name, codes, options["timeout"], reader=reader_environment, output_limit=options["output_limit"])
 
 
 class Program(pytest.Collector):
@@ -289,7 +315,8 @@ class BlockItem(GuideItem):
         if not block.runs:
             pytest.skip(f"{relative(block.page)}:{block.line}: {block.skip_reason}")
         run = program_.run()
-        self.user_properties += [("program_seconds", run.seconds), ("gpu", any(run.environment.get("gpu", {}).values()))]
+        self.user_properties += [("program_seconds", run.seconds), ("reused", run.reused),
+                                 ("gpu", any(run.environment.get("gpu", {}).values()))]
         for position, earlier in enumerate(program_.blocks[: self.position]):
             result = program_.result(position)
             if earlier.runs and (result is None or result.status == "failed"):
