@@ -24,6 +24,10 @@ engine's tests use a folder of their own). A program that leaves files for its c
 (the cheat-sheet rows save each result as a file) passes `files`: that folder's contents are kept beside the record,
 in .cache/runs/<key>.files/, and put back when the record is reused.
 
+The site build's notebooks (executed by mkdocs-jupyter, which keeps their outputs in .cache/mkdocs-jupyter, keyed on
+each notebook's text) follow the same rule: `notebook_cache` keeps that cache only while the rest of the key (engine,
+versions, environment, machine) is unchanged and reuse is allowed, and empties it otherwise.
+
 Nothing is reused when the environment variable CI is set (CI, and any run that sets it, runs everything), nor
 without `--reuse`: `make check`, `make outputs`, the versions matrix and the engine's own tests always run.
 """
@@ -144,3 +148,20 @@ def save(run_key: str, run: ProgramRun, files: Path | None = None) -> bool:
         os.replace(partial, kept)
     write_atomically(store() / f"{run_key}.json", run.to_json())
     return True
+
+
+NOTEBOOK_CACHE = ROOT / ".cache" / "mkdocs-jupyter"  # mkdocs-jupyter's cache_dir, as mkdocs.yml leaves it
+
+
+def notebook_cache(asked: bool, cache: Path = NOTEBOOK_CACHE) -> bool:
+    """Before the site build: keep the executed notebooks' cache if reuse is allowed and it was made with this engine,
+    these versions, environment and machine; otherwise empty it, so every notebook runs again. Returns whether it
+    was kept."""
+    stamp = cache / "key.txt"
+    current = _digest(_engine(), _versions(), _environment(False), machine())
+    if enabled(asked) and stamp.exists() and stamp.read_text() == current:
+        return True
+    shutil.rmtree(cache, ignore_errors=True)
+    cache.mkdir(parents=True)
+    stamp.write_text(current)
+    return False
