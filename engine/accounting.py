@@ -5,6 +5,7 @@ When the environment variable GUIDE_COUNTS names a file, the engine appends one 
     parse   <page>                 <process id>   a page's Markdown was read into the page model
     run     <program>              <process id>   the runner started a program (a page program, cheat-sheet rows)
     reuse   <program>              <process id>   a program's recorded run was reused instead (engine.check.reuse)
+    reuse   <site check>           site           a per-page site check passed before on the same built page
     build   <site|mike> <notebooks executed>      a site build finished
 
 `problems(lines)` reads such a file back and names everything done more than once: a page parsed twice by one
@@ -48,10 +49,12 @@ def summary(lines: list[str]) -> str:
     events = [line.split("\t") for line in lines if line.strip()]
     count = Counter(e[0] for e in events)
     programs = {e[1] for e in events if e[0] == "run"}
-    reused = {e[1] for e in events if e[0] == "reuse"}
+    reused = {e[1] for e in events if e[0] == "reuse" and e[2] != "site"}
+    checks = {e[1] for e in events if e[0] == "reuse" and e[2] == "site"}
     builds = Counter(e[1] for e in events if e[0] == "build")
     return (f"{len(programs)} programs run once each"
             + (f", {len(reused)} reused from an earlier run (unchanged, --reuse)" if reused else "")
+            + (f", {len(checks)} per-page site checks reused (the same built page passed them before)" if checks else "")
             + f", {len({e[1] for e in events if e[0] == 'parse'})} pages "
             f"parsed {count['parse']} times in all, site built {builds['site']} time(s), "
             f"{builds['mike']} mike deployment build(s)")

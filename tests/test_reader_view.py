@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CHROMIUM
+from engine import accounting
+from engine.check import reuse
 from engine.settings import ROOT
 from engine.site import search_index
 
@@ -226,12 +228,19 @@ def test_the_accessibility_check_covers_every_page_of_the_site(built_site):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", PAGES, ids=[p or "home" for p in PAGES])
-def test_axe_finds_no_violation(scheme_page, site_url, scheme, path):
+def test_axe_finds_no_violation(scheme_page, site_url, built_site, request, scheme, path):
+    """With --reuse (make test), a page whose built HTML, assets, versions and machine are those of an earlier pass
+    is not opened again (engine/check/reuse.py: site_check_key)."""
+    check_key = reuse.site_check_key(built_site, path, "axe", scheme)
+    if reuse.enabled(request.config.getoption("reuse")) and reuse.check_passed(check_key):
+        accounting.record("reuse", f"axe-core on /{path} ({scheme})", "site")
+        return
     page = scheme_page(scheme)
     page.goto(site_url + path)
     ready(page)
     found = violations(page)
     assert found == [], f"axe-core on /{path} ({scheme} mode):\n{listing(found)}"
+    reuse.record_pass(check_key)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

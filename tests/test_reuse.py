@@ -116,3 +116,22 @@ def test_the_key_changes_with_what_can_change_an_output_and_not_with_prose(tmp_p
 def test_enabled_only_when_asked_and_never_on_ci(monkeypatch, ci, asked, expected):
     monkeypatch.setenv("CI", ci)
     assert reuse.enabled(asked) is expected
+
+
+def test_a_site_check_is_reused_only_for_the_same_built_page(tmp_path, monkeypatch):
+    monkeypatch.setenv(reuse.STORE_VARIABLE, str(tmp_path / "store" / "runs"))
+    sites = []
+    for n, (html, css) in enumerate([("<p>a</p>", "p {}"), ("<p>a</p>", "p {}"), ("<p>b</p>", "p {}"), ("<p>a</p>", "a {}")]):
+        site = tmp_path / f"site{n}"
+        (site / "tensors").mkdir(parents=True)
+        (site / "assets").mkdir()
+        (site / "tensors" / "index.html").write_text(html)
+        (site / "assets" / "guide.css").write_text(css)
+        sites.append(site)
+    key = reuse.site_check_key(sites[0], "tensors/", "axe", "light")
+    assert not reuse.check_passed(key)
+    reuse.record_pass(key)
+    assert reuse.check_passed(reuse.site_check_key(sites[1], "tensors/", "axe", "light"))  # the same page, built again
+    assert not reuse.check_passed(reuse.site_check_key(sites[2], "tensors/", "axe", "light"))  # its HTML changed
+    assert not reuse.check_passed(reuse.site_check_key(sites[3], "tensors/", "axe", "light"))  # a stylesheet changed
+    assert not reuse.check_passed(reuse.site_check_key(sites[0], "tensors/", "axe", "dark"))  # another scheme

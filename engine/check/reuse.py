@@ -28,6 +28,11 @@ The site build's notebooks (executed by mkdocs-jupyter, which keeps their output
 each notebook's text) follow the same rule: `notebook_cache` keeps that cache only while the rest of the key (engine,
 versions, environment, machine) is unchanged and reuse is allowed, and empties it otherwise.
 
+Per-page site checks (axe-core on each page, in each colour scheme) follow it too, keyed by the built page: its HTML,
+every file under the site's assets/ (the theme's and the guide's CSS and JavaScript), the installed versions (axe-core
+comes from a pinned package), the machine, and the check's own parameters (`site_check_key`). A check that passed
+records its key in .cache/checks/; while the key is unchanged, the check passes without opening the browser.
+
 Nothing is reused when the environment variable CI is set (CI, and any run that sets it, runs everything), nor
 without `--reuse`: `make check`, `make outputs`, the versions matrix and the engine's own tests always run.
 """
@@ -165,3 +170,29 @@ def notebook_cache(asked: bool, cache: Path = NOTEBOOK_CACHE) -> bool:
     cache.mkdir(parents=True)
     stamp.write_text(current)
     return False
+
+
+@functools.cache
+def _assets(site: Path) -> str:
+    files = sorted(f for f in (site / "assets").rglob("*") if f.is_file())
+    return _digest(*[(str(f.relative_to(site)), f.read_bytes().hex()) for f in files])
+
+
+def site_check_key(site: Path, page: str, *parameters: str) -> str:
+    """The key of a check of one built page (`page` as a URL relative to the site, "" for the home page)."""
+    html = site / page / "index.html"
+    return _digest("site check", page, html.read_bytes().hex(), _assets(site), _versions(), machine(), parameters)
+
+
+def _checks() -> Path:
+    return store().with_name("checks")
+
+
+def check_passed(check_key: str) -> bool:
+    """Whether a check with this key passed before (see site_check_key)."""
+    return (_checks() / check_key).exists()
+
+
+def record_pass(check_key: str) -> None:
+    _checks().mkdir(parents=True, exist_ok=True)
+    (_checks() / check_key).touch()
