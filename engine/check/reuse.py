@@ -115,9 +115,11 @@ def _environment(reader: bool) -> dict[str, str]:
     return {name: value for name, value in program_environment(reader).items() if not name.startswith(VOLATILE)}
 
 
-def key(name: str, codes: list[Code], *, reader: bool = False, options: dict | None = None) -> str:
-    """The key of a program's run (see the module's docstring for what it covers)."""
-    sources = sorted({c.filename for c in codes if Path(c.filename).is_file()})
+def key(name: str, codes: list[Code], *, reader: bool = False, options: dict | None = None,
+        inputs: list[Path] = ()) -> str:
+    """The key of a program's run (see the module's docstring for what it covers); `inputs`: files the program reads
+    besides its pieces' source files (the cheat sheet's rows read their data files)."""
+    sources = sorted({c.filename for c in codes if Path(c.filename).is_file()} | {str(i) for i in inputs})
     return _digest(name, [asdict(c) for c in codes], [(s, Path(s).read_bytes().hex()) for s in sources], _engine(),
                    _versions(), _environment(reader), machine(), options or {})
 
