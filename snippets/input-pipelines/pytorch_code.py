@@ -38,7 +38,7 @@ class ShardStream(IterableDataset):
         worker = get_worker_info()  # None in the main process
         if worker is None or not self.split_among_workers:
             return self.files
-        return self.files[worker.id::worker.num_workers]  # every num_workers-th file, from this worker's number
+        return self.files[worker.id::worker.num_workers]  # every num_workers-th, from its id
 
     def __iter__(self):
         for f in self.my_files():
@@ -49,7 +49,8 @@ class ShardStream(IterableDataset):
                 yield torch.from_numpy(x), int(y), int(i)
 
 
-ids = [int(i) for _, _, batch_ids in DataLoader(ShardStream(shard_files), batch_size=32) for i in batch_ids]
+loader = DataLoader(ShardStream(shard_files), batch_size=32)
+ids = [int(i) for _, _, batch_ids in loader for i in batch_ids]
 print("examples:", len(ids), "| distinct:", len(set(ids)))
 print("first ids:", ids[:6])
 # --8<-- [end:stream]
@@ -62,7 +63,8 @@ context = "fork" if sys.platform == "linux" else None
 
 
 def ids_seen(dataset, num_workers):
-    loader = DataLoader(dataset, batch_size=32, num_workers=num_workers, multiprocessing_context=context)
+    loader = DataLoader(dataset, batch_size=32, num_workers=num_workers,
+                        multiprocessing_context=context)
     return [int(i) for _, _, batch_ids in loader for i in batch_ids]
 
 
@@ -83,7 +85,8 @@ def examples_per_second(loader):
 
 slow = ShardStream(shard_files, seconds_per_example=0.005)
 one_process = examples_per_second(DataLoader(slow, batch_size=32))
-two_workers = examples_per_second(DataLoader(slow, batch_size=32, num_workers=2, multiprocessing_context=context))
+two_workers = examples_per_second(DataLoader(slow, batch_size=32, num_workers=2,
+                                              multiprocessing_context=context))
 print("2 workers faster than the main process alone:", two_workers > one_process)
 # --8<-- [end:parallel]
 
@@ -121,7 +124,8 @@ device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 slow = ShardStream(shard_files[:1], seconds_per_example=0.015)  # 64 examples, 60 ms per batch of 4
 in_turn = train_on(DataLoader(slow, batch_size=4))
 overlapped = train_on(DataLoader(slow, batch_size=4, num_workers=1, prefetch_factor=2,
-                                 pin_memory=torch.cuda.is_available(), multiprocessing_context=context))
+                                 pin_memory=torch.cuda.is_available(),  # only useful with a GPU
+                                 multiprocessing_context=context))
 print("loading in a worker while training is faster:", overlapped < in_turn)
 folder.cleanup()
 # --8<-- [end:prefetch]

@@ -9,10 +9,6 @@ rng = np.random.default_rng(0)
 features = rng.standard_normal((256, 16)).astype(np.float32)
 labels = rng.integers(0, 10, size=256)
 
-def records(path):
-    return tf.data.TFRecordDataset(path, buffer_size=256 * 1024)  # read 256 KiB at a time
-
-
 folder = tempfile.TemporaryDirectory()  # removed at the end of the program
 shard_files = []
 for shard, rows in enumerate(np.split(np.arange(256), 4)):  # 4 files of 64 examples
@@ -27,7 +23,7 @@ for shard, rows in enumerate(np.split(np.arange(256), 4)):  # 4 files of 64 exam
             writer.write(example.SerializeToString())
     shard_files.append(path)
 print("shards:", [Path(f).name for f in shard_files])
-print("examples per shard:", [sum(1 for _ in records(f)) for f in shard_files])
+print("examples per shard:", [sum(1 for _ in tf.data.TFRecordDataset(f)) for f in shard_files])
 # --8<-- [end:shards]
 
 # --8<-- [start:stream]
@@ -44,9 +40,11 @@ def parse(record):
 
 
 files = tf.data.Dataset.from_tensor_slices(shard_files)
-examples = files.interleave(  # read 2 files at a time, one record from each in turn
-    records, cycle_length=2, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True,
-).map(parse, num_parallel_calls=tf.data.AUTOTUNE)
+records = files.interleave(  # read 2 files at a time, one record from each in turn
+    tf.data.TFRecordDataset, cycle_length=2,
+    num_parallel_calls=tf.data.AUTOTUNE, deterministic=True,
+)
+examples = records.map(parse, num_parallel_calls=tf.data.AUTOTUNE)
 ids = [int(i) for _, _, batch_ids in examples.batch(32) for i in batch_ids]
 print("examples:", len(ids), "| distinct:", len(set(ids)))
 print("first ids:", ids[:6])
@@ -54,7 +52,7 @@ print("first ids:", ids[:6])
 
 # --8<-- [start:workers]
 def ids_seen(worker_files):
-    dataset = worker_files.interleave(records, cycle_length=2).map(parse).batch(32)
+    dataset = worker_files.interleave(tf.data.TFRecordDataset, cycle_length=2).map(parse).batch(32)
     return [int(i) for _, _, batch_ids in dataset for i in batch_ids]
 
 
@@ -90,7 +88,8 @@ def examples_per_second(dataset):
 
 
 one_at_a_time = examples_per_second(examples.map(expensive).batch(32))
-in_parallel = examples_per_second(examples.map(expensive, num_parallel_calls=tf.data.AUTOTUNE).batch(32))
+parallel_map = examples.map(expensive, num_parallel_calls=tf.data.AUTOTUNE)
+in_parallel = examples_per_second(parallel_map.batch(32))
 print("parallel map faster than one call at a time:", in_parallel > one_at_a_time)
 # --8<-- [end:parallel]
 
@@ -112,7 +111,8 @@ def train_on(dataset, seconds_per_batch=0.06):
     return time.perf_counter() - start
 
 
-slow = examples.take(64).batch(4).map(lambda x, y, i: expensive(x, y, i, seconds=0.06))  # 60 ms per batch
+# 10 batches of 4; the transform works on whole batches, 60 ms each
+slow = examples.take(40).batch(4).map(lambda x, y, i: expensive(x, y, i, seconds=0.06))
 no_prefetch = tf.data.Options()
 no_prefetch.experimental_optimization.inject_prefetch = False  # on by default: see below
 in_turn = train_on(slow.with_options(no_prefetch))

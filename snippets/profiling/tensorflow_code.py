@@ -45,10 +45,10 @@ with tempfile.TemporaryDirectory() as logdir:
         for step in range(10):
             with tf.profiler.experimental.Trace("train", step_num=step, _r=1):  # marks one step
                 train_step(x, y)
-    trace_file, = Path(logdir).glob("plugins/profile/*/*.xplane.pb")  # a folder per run, named by its time
+    trace_file, = Path(logdir).glob("plugins/profile/*/*.xplane.pb")  # a folder per run
     space = xplane_pb2.XSpace.FromString(trace_file.read_bytes())
-folders = trace_file.relative_to(logdir).parts[:2]
-print("trace file:", "/".join(folders), "/ <date and time> /", "<host>" + trace_file.name[-10:])
+folders = trace_file.relative_to(logdir).parent.parent.as_posix()
+print("trace file:", f"{folders}/<date_time>/<host>.xplane.pb")
 print("planes:", [plane.name for plane in space.planes])
 # --8<-- [end:profile]
 
@@ -140,7 +140,8 @@ graph_version = tf.function(scaled_relu_sum)
 xla_version = tf.function(scaled_relu_sum, jit_compile=True)  # compiled by XLA
 w = tf.linspace(-1.0, 1.0, 8)
 graph = graph_version.get_concrete_function(w).graph
-print("graph ops:", [op.type for op in graph.get_operations() if op.type not in ("Placeholder", "Const", "Identity")])
+inputs_and_outputs = ("Placeholder", "Const", "Identity")
+print("graph ops:", [op.type for op in graph.get_operations() if op.type not in inputs_and_outputs])
 hlo = xla_version.experimental_get_compiler_ir(w)(stage="optimized_hlo")  # what XLA made of it
 fused = [part for part in hlo.split("\n\n") if part.startswith("%fused_computation")]
 print("XLA fused multiply, add and ReLU into one loop:",
