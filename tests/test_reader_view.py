@@ -87,8 +87,9 @@ GEOMETRY = """sets => sets.map(set => {
 
 
 def tab_sets(page) -> list[list[dict]]:
-    """For each tab set on the page, its PyTorch and its TensorFlow tab: label, code and output boxes."""
-    sets = page.eval_on_selector_all(".tabbed-set", GEOMETRY)
+    """For each tab set a reader can see (not one inside a collapsed solution), its PyTorch and its TensorFlow tab:
+    label, code and output boxes."""
+    sets = page.eval_on_selector_all(".tabbed-set:not(details:not([open]) .tabbed-set)", GEOMETRY)
     assert sets, "no tab set on the page"
     assert all([tab["label"] for tab in tabs] == ["PyTorch", "TensorFlow"] for tabs in sets)
     return sets
@@ -135,6 +136,11 @@ def test_the_switch_shows_both_tabs_side_by_side_and_the_choice_is_kept(reader, 
 
     switch.click()
     assert switch.get_attribute("aria-pressed") == "true"
+    assert_side_by_side(reader)
+    solutions = reader.locator("article details > summary")
+    assert solutions.count() >= 2, "the page's exercises have collapsed solutions"
+    for number in range(solutions.count()):
+        solutions.nth(number).click()  # opened, a solution's tabs stand side by side too
     assert_side_by_side(reader)
 
     reader.reload()
