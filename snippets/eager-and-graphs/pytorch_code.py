@@ -109,6 +109,11 @@ print(tuple(compiled_model(batch).shape))
 print(torch.allclose(compiled_model(batch), model(batch)))
 # --8<-- [end:model]
 
+# --8<-- [start:xla]
+print("torch.compile backends:", torch.compiler.list_backends())  # torch.compile(model, backend=...)
+print("model:", type(model).__name__, "| what torch.compile returned:", type(compiled_model).__name__)
+# --8<-- [end:xla]
+
 # --8<-- [start:debug]
 torch.compiler.set_stance("force_eager")  # compiled functions now run as plain Python
 graphs.clear()

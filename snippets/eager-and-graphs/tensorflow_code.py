@@ -105,6 +105,21 @@ print(tuple(graph_model(batch).shape))
 print(bool(tf.reduce_all(tf.abs(graph_model(batch) - model(batch)) < 1e-6)))
 # --8<-- [end:model]
 
+# --8<-- [start:xla]
+def compiled_model():
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")  # jit_compile="auto", the default
+    return model
+
+
+print("physical devices:", [d.device_type for d in tf.config.list_physical_devices()])
+outside = compiled_model()
+print("outside a strategy: jit_compile", outside.jit_compile, "| strategy", type(outside.distribute_strategy).__name__)
+with tf.distribute.OneDeviceStrategy("/cpu:0").scope():
+    inside = compiled_model()
+print("inside a strategy:  jit_compile", inside.jit_compile, "| strategy", type(inside.distribute_strategy).__name__)
+# --8<-- [end:xla]
+
 # --8<-- [start:debug]
 tf.config.run_functions_eagerly(True)  # tf.function bodies now run as plain Python
 print(double_plus_one(tf.constant([4.0])).numpy().tolist())

@@ -109,3 +109,41 @@ print("hidden computes in:", str(h.dtype).removeprefix("torch."),
 print("losses:", [round(v, 3) for v in losses])
 print("loss scale:", scaler.get_scale())
 # --8<-- [end:float16]
+
+# --8<-- [start:clip-resume]
+def scaled_backward():
+    optimizer.zero_grad()
+    with torch.autocast(device.type, dtype=torch.float16):
+        out, _ = model(X_t)
+        loss = nn.functional.cross_entropy(out.float(), y_t)
+    scaler.scale(loss).backward()
+
+
+def grad_norm():
+    return torch.nn.utils.get_total_norm([p.grad for p in model.parameters()]).item()
+
+
+scaled_backward()
+scaled_norm = grad_norm()
+scaler.unscale_(optimizer)  # divides the gradients by the scale, in place
+true_norm = grad_norm()
+print(f"gradient norm before unscale_: {scaled_norm:.3g} | after: {true_norm:.3g} | ratio: {scaled_norm / true_norm:.0f}")
+torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=0.5)  # clips the true gradients
+print(f"after clipping: {grad_norm():.3g}")
+scaler.step(optimizer)  # knows that this optimizer's gradients are unscaled already
+scaler.update()
+
+scaled_backward()
+model.hidden.weight.grad[0, 0] = float("inf")  # as if this step had overflowed in float16
+scaler.step(optimizer)  # skipped
+scaler.update()  # and the scale is halved
+print("scale after an overflow:", scaler.get_scale())
+checkpoint = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "scaler": scaler.state_dict()}
+torch.save(checkpoint, "checkpoint.pt")
+
+checkpoint = torch.load("checkpoint.pt")  # resuming: a new scaler starts from its defaults
+scaler = torch.amp.GradScaler(device.type)
+print("new scaler:", scaler.get_scale())
+scaler.load_state_dict(checkpoint["scaler"])
+print("after load_state_dict:", scaler.get_scale())
+# --8<-- [end:clip-resume]

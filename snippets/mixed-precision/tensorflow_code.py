@@ -91,3 +91,29 @@ print("compile made:", type(model.optimizer).__name__)
 keras.mixed_precision.set_global_policy("float32")  # back to the default for what follows
 print("global policy:", keras.mixed_precision.global_policy().name)
 # --8<-- [end:float16]
+
+# --8<-- [start:clip-resume]
+try:
+    keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(learning_rate=1.0), clipnorm=1.0)
+except ValueError as err:
+    print(err)
+
+w = keras.Variable([0.0])
+optimizer = keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(learning_rate=1.0, clipnorm=1.0))
+with tf.GradientTape() as tape:
+    loss = 100.0 * tf.reduce_sum(w)  # its gradient is 100
+    scaled_loss = optimizer.scale_loss(loss)  # loss * scale, as fit does
+grads = tape.gradient(scaled_loss, [w])
+print("gradient of the scaled loss:", float(grads[0][0]))
+optimizer.apply(grads, [w])  # unscales to 100, then the inner SGD clips to 1 and updates
+print("update:", float(-w[0]))
+
+model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+model.compile(optimizer=keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(learning_rate=0.1)), loss="mse")
+overflow = [tf.fill(v.shape, np.inf) for v in model.trainable_variables]  # the gradients of an overflowed step
+model.optimizer.apply(overflow, model.trainable_variables)  # skipped, and the scale is halved
+print("scale after an overflow:", float(model.optimizer.dynamic_scale))
+model.save("checkpoint.keras")  # the optimizer's variables, the scale among them, are saved with the model
+restored = keras.saving.load_model("checkpoint.keras")
+print("after loading:", float(restored.optimizer.dynamic_scale))
+# --8<-- [end:clip-resume]
