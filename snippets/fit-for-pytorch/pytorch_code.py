@@ -11,7 +11,7 @@ X = (X / 16).astype("float32")
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
 train_set = TensorDataset(torch.from_numpy(X_train), torch.from_numpy(y_train))
 test_set = TensorDataset(torch.from_numpy(X_test), torch.from_numpy(y_test))
-print(f"train: {len(X_train)} images, test: {len(X_test)} images, {X.shape[1]} pixels, {len(np.unique(y))} classes")
+print(f"train: {len(X_train)} images, test: {len(X_test)}, {X.shape[1]} pixels each, {len(np.unique(y))} classes")
 
 
 def make_loaders():
@@ -57,12 +57,14 @@ class DigitsClassifier(L.LightningModule):
 import logging
 import warnings
 
-# Lightning reports its set-up ("GPU available: False, used: False", tips, "`Trainer.fit` stopped") through the
-# logging module at INFO level: show only warnings and errors.
+# Lightning reports its set-up ("GPU available: False, used: False", a tip, "`Trainer.fit`
+# stopped") through the logging module at the INFO level: show only warnings and errors.
 logging.getLogger("lightning.pytorch").setLevel(logging.WARNING)
-# Lightning 2.6 still uses a class that torch 2.15 deprecates; the FutureWarning is addressed to Lightning's
-# authors, not to this code (Lightning-AI/pytorch-lightning#21326).
-warnings.filterwarnings("ignore", message=r"`isinstance\(treespec, LeafSpec\)` is deprecated", category=FutureWarning)
+# Lightning 2.6 still uses a class that torch 2.15 deprecates; the FutureWarning is meant
+# for Lightning's authors, not for this code (Lightning-AI/pytorch-lightning#21326).
+warnings.filterwarnings(
+    "ignore", message=r"`isinstance\(treespec, LeafSpec\)` is deprecated", category=FutureWarning
+)
 
 lightning_model = DigitsClassifier()
 trainer = L.Trainer(
@@ -110,6 +112,7 @@ print("optimizer steps:", steps)
 print(f"test accuracy: {correct / len(test_set):.3f}")
 
 trained = accelerator.unwrap_model(model)
-same = all(torch.equal(a.cpu(), b.cpu()) for a, b in zip(trained.parameters(), lightning_model.net.parameters()))
+pairs = zip(trained.parameters(), lightning_model.net.parameters())
+same = all(torch.equal(a.cpu(), b.cpu()) for a, b in pairs)
 print("same weights as the Lightning run:", same)
 # --8<-- [end:accelerate]

@@ -8,7 +8,7 @@ from sklearn.model_selection import train_test_split
 X, y = load_digits(return_X_y=True)
 X = (X / 16).astype("float32")
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
-print(f"train: {len(X_train)} images, test: {len(X_test)} images, {X.shape[1]} pixels, {len(np.unique(y))} classes")
+print(f"train: {len(X_train)} images, test: {len(X_test)}, {X.shape[1]} pixels each, {len(np.unique(y))} classes")
 # --8<-- [end:data]
 
 # --8<-- [start:model]
@@ -44,7 +44,8 @@ model.compile(
     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     metrics=["accuracy"],
 )
-history = model.fit(X_train, y_train, batch_size=32, epochs=5, verbose=0)  # callbacks, History, tf.function
+# fit runs train_step in a tf.function, calls the callbacks and returns the History
+history = model.fit(X_train, y_train, batch_size=32, epochs=5, verbose=0)
 print("history keys:", sorted(history.history))
 print("optimizer steps:", int(model.optimizer.iterations))
 test = model.evaluate(X_test, y_test, verbose=0, return_dict=True)  # the built-in test_step
@@ -53,7 +54,11 @@ print(f"test accuracy: {test['accuracy']:.3f}")
 
 # --8<-- [start:loop]
 keras.utils.set_random_seed(0)
-network = keras.Sequential([keras.Input(shape=(64,)), keras.layers.Dense(64, activation="relu"), keras.layers.Dense(10)])
+network = keras.Sequential([
+    keras.Input(shape=(64,)),
+    keras.layers.Dense(64, activation="relu"),
+    keras.layers.Dense(10),
+])
 optimizer = keras.optimizers.Adam(0.001)
 loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 train_data = tf.data.Dataset.from_tensor_slices((X_train, y_train)).shuffle(len(X_train), seed=0).batch(32)

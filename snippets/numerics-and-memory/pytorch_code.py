@@ -29,7 +29,8 @@ print("loss:", handmade_cross_entropy(logits, y).item())
 # --8<-- [start:nan-find]
 import warnings
 
-with warnings.catch_warnings(record=True) as caught:  # detect_anomaly warns; keep its warnings to print them
+# detect_anomaly reports through Python warnings: record them, to print them below
+with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     with torch.autograd.detect_anomaly():
         loss = handmade_cross_entropy(model(x), y)
@@ -41,7 +42,7 @@ with warnings.catch_warnings(record=True) as caught:  # detect_anomaly warns; ke
 for warning in caught:
     print("warning:", str(warning.message).splitlines()[0])
 forward_trace = str(caught[-1].message).splitlines()
-print("forward line:", forward_trace[-2].strip())  # the last line of the forward traceback it carries
+print("forward line:", forward_trace[-2].strip())  # the last line of the forward traceback
 # --8<-- [end:nan-find]
 
 # --8<-- [start:nan-fix]
@@ -92,7 +93,8 @@ def gradients(use_checkpoint):
     calls_forward = block_calls
     loss.backward()
     grads = [p.grad.clone() for p in [*blocks.parameters(), *head.parameters()]]
-    print(f"checkpointing {use_checkpoint}: block calls in forward {calls_forward}, in backward {block_calls - calls_forward}")
+    calls_backward = block_calls - calls_forward
+    print(f"checkpointing {use_checkpoint}: block calls in forward {calls_forward}, in backward {calls_backward}")
     return grads
 
 
@@ -141,7 +143,7 @@ counts = np.bincount(y_train, minlength=10)
 class_weights = len(y_train) / (10 * counts)  # "balanced": a rare class weighs more
 print("training images per digit:", counts.tolist())
 print("test images of digit 8:", int((y_test == 8).sum()))
-print("weight of digit 8:", round(float(class_weights[8]), 2), "| of digit 0:", round(float(class_weights[0]), 2))
+print(f"weight of digit 8: {class_weights[8]:.1f} | of digit 0: {class_weights[0]:.2f}")
 # --8<-- [end:imbalanced-data]
 
 # --8<-- [start:imbalanced-train]
@@ -189,7 +191,8 @@ torchinfo.summary(mlp, input_size=(1, 64))
 
 # --8<-- [start:count]
 trainable = sum(p.numel() for p in mlp.parameters() if p.requires_grad)
-state = sum(b.numel() for b in mlp.buffers() if b.is_floating_point())  # BatchNorm's running mean and variance
+# BatchNorm's running mean and variance are buffers (its int counter of batches is left out)
+state = sum(b.numel() for b in mlp.buffers() if b.is_floating_point())
 print(f"trainable parameters: {trainable:,}")
 print(f"non-trainable state: {state:,}")
 # --8<-- [end:count]
@@ -199,7 +202,8 @@ import torchmetrics
 
 rng = np.random.default_rng(0)
 labels = rng.integers(0, 3, size=200)
-scores = rng.normal(size=(200, 3)).astype("float32") + 1.5 * np.eye(3, dtype="float32")[labels]  # a fair classifier
+# the scores of a fair classifier: noise, plus 1.5 for the right class
+scores = rng.normal(size=(200, 3)).astype("float32") + 1.5 * np.eye(3, dtype="float32")[labels]
 
 accuracy = torchmetrics.Accuracy(task="multiclass", num_classes=3)
 f1 = torchmetrics.F1Score(task="multiclass", num_classes=3, average="macro")

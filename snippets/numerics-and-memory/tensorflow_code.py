@@ -48,10 +48,14 @@ print("finite gradients:", bool(tf.reduce_all(tf.math.is_finite(grads[0]))))
 
 # --8<-- [start:checkpoint]
 keras.utils.set_random_seed(0)
-blocks = [
-    keras.Sequential([keras.layers.Dense(256, activation="relu"), keras.layers.Dense(256, activation="relu")])
-    for _ in range(4)
-]
+def make_block():  # two layers of 256 units
+    return keras.Sequential([
+        keras.layers.Dense(256, activation="relu"),
+        keras.layers.Dense(256, activation="relu"),
+    ])
+
+
+blocks = [make_block() for _ in range(4)]
 head = keras.layers.Dense(10)
 inputs = tf.constant(np.random.default_rng(0).normal(size=(64, 256)).astype("float32"))
 
@@ -86,7 +90,8 @@ def gradients(use_checkpoint):
         loss = tf.reduce_mean(tf.square(forward(inputs, use_checkpoint)))
     calls_forward = block_calls
     grads = tape.gradient(loss, variables)
-    print(f"checkpointing {use_checkpoint}: block calls in forward {calls_forward}, in backward {block_calls - calls_forward}")
+    calls_backward = block_calls - calls_forward
+    print(f"checkpointing {use_checkpoint}: block calls in forward {calls_forward}, in backward {calls_backward}")
     return grads
 
 
@@ -118,7 +123,7 @@ def build(use_checkpoint):
     inputs = keras.Input(shape=(256,))
     h = inputs
     for _ in range(2):
-        block = keras.Sequential([keras.layers.Dense(256, activation="relu"), keras.layers.Dense(256, activation="relu")])
+        block = make_block()
         h = Checkpointed(block)(h) if use_checkpoint else block(h)
     model = keras.Model(inputs, keras.layers.Dense(10)(h))
     model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
@@ -132,13 +137,15 @@ for use_checkpoint in (False, True):
     trained.append(net.get_weights())
 print("same weights after fit:", all(np.array_equal(a, b) for a, b in zip(*trained)))
 
-with keras.RematScope(mode="full"):  # Keras's own switch: layers made here recompute their activations
+# Keras's own switch: the layers made inside the scope recompute their activations
+with keras.RematScope(mode="full"):
     remat_net = build(use_checkpoint=False)
 try:
     remat_net.fit(X_small, y_small, batch_size=32, epochs=1, verbose=0)
 except ValueError as err:
     message = re.sub(r"\x1b\[[0-9;]*m", "", str(err))  # Keras makes part of the message bold
-    print("RematScope in fit:", next(line for line in message.splitlines() if "custom_gradient" in line))
+    reason = next(line for line in message.splitlines() if "custom_gradient" in line)
+    print("RematScope in fit:", reason)
 # --8<-- [end:in-fit]
 
 # --8<-- [start:imbalanced-data]
@@ -157,13 +164,17 @@ counts = np.bincount(y_train, minlength=10)
 class_weights = len(y_train) / (10 * counts)  # "balanced": a rare class weighs more
 print("training images per digit:", counts.tolist())
 print("test images of digit 8:", int((y_test == 8).sum()))
-print("weight of digit 8:", round(float(class_weights[8]), 2), "| of digit 0:", round(float(class_weights[0]), 2))
+print(f"weight of digit 8: {class_weights[8]:.1f} | of digit 0: {class_weights[0]:.2f}")
 # --8<-- [end:imbalanced-data]
 
 # --8<-- [start:imbalanced-train]
 def train(class_weight=None, epochs=5):
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input(shape=(64,)), keras.layers.Dense(32, activation="relu"), keras.layers.Dense(10)])
+    model = keras.Sequential([
+        keras.Input(shape=(64,)),
+        keras.layers.Dense(32, activation="relu"),
+        keras.layers.Dense(10),
+    ])
     model.compile(optimizer=keras.optimizers.Adam(0.01),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     model.fit(X_train, y_train, batch_size=32, epochs=epochs, class_weight=class_weight, verbose=0)
@@ -191,7 +202,8 @@ mlp.summary()
 
 # --8<-- [start:count]
 trainable = sum(int(np.prod(w.shape)) for w in mlp.trainable_weights)
-state = sum(int(np.prod(w.shape)) for w in mlp.non_trainable_weights)  # BatchNormalization's moving mean and variance
+# BatchNormalization's moving mean and variance are non-trainable weights
+state = sum(int(np.prod(w.shape)) for w in mlp.non_trainable_weights)
 print(f"trainable parameters: {trainable:,}")
 print(f"non-trainable state: {state:,}")
 # --8<-- [end:count]
@@ -199,7 +211,8 @@ print(f"non-trainable state: {state:,}")
 # --8<-- [start:metrics]
 rng = np.random.default_rng(0)
 labels = rng.integers(0, 3, size=200)
-scores = rng.normal(size=(200, 3)).astype("float32") + 1.5 * np.eye(3, dtype="float32")[labels]  # a fair classifier
+# the scores of a fair classifier: noise, plus 1.5 for the right class
+scores = rng.normal(size=(200, 3)).astype("float32") + 1.5 * np.eye(3, dtype="float32")[labels]
 
 accuracy = keras.metrics.SparseCategoricalAccuracy()
 f1 = keras.metrics.F1Score(average="macro")  # wants one-hot labels
