@@ -7,17 +7,18 @@ import torch
 from transformers import LlamaConfig, LlamaForCausalLM
 
 torch.manual_seed(0)
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 text = "low-rank adapters learn a new task while the big model stays frozen. " * 2
 chars = sorted(set(text))  # the vocabulary: one token per character
-ids = torch.tensor([[chars.index(c) for c in text]])  # one sequence of token ids
+ids = torch.tensor([[chars.index(c) for c in text]]).to(device)  # one sequence of token ids
 
 # A Llama-shaped model, shrunk: 2 blocks, 32-wide, 4 heads. Its weights are random: in real work
 # they would come from a pretrained checkpoint (LlamaForCausalLM.from_pretrained).
 config = LlamaConfig(vocab_size=len(chars), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
                      num_attention_heads=4, num_key_value_heads=4, max_position_embeddings=len(text),
                      tie_word_embeddings=False, bos_token_id=0, eos_token_id=0, pad_token_id=0)
-model = LlamaForCausalLM(config)
+model = LlamaForCausalLM(config).to(device)
 
 
 def loss_of(model):
@@ -42,8 +43,9 @@ class LoRALinear(nn.Module):
     def __init__(self, base, rank, alpha):
         super().__init__()
         self.base = base.requires_grad_(False)
-        self.A = nn.Parameter(torch.randn(rank, base.in_features) / rank**0.5)
-        self.B = nn.Parameter(torch.zeros(base.out_features, rank))  # zero: the update starts at zero
+        device = base.weight.device
+        self.A = nn.Parameter(torch.randn(rank, base.in_features, device=device) / rank**0.5)
+        self.B = nn.Parameter(torch.zeros(base.out_features, rank, device=device))  # zero: the update starts at zero
         self.scale = alpha / rank
 
     def forward(self, x):

@@ -64,7 +64,7 @@ print(f"int8: {results['dynamic int8'][0]:,} bytes on disk, test accuracy {resul
 # --8<-- [start:inside]
 weight = dynamic_model[0].weight()  # a quantized tensor: int8 values, a scale and a zero point
 q = weight.int_repr()
-print(f"first layer: {q.numel():,} {str(q.dtype).removeprefix('torch.')} weights ({q.numel() * q.element_size():,} bytes)",
+print(f"first layer: {q.numel():,} {q.dtype} weights ({q.numel() * q.element_size():,} bytes)",
       f"and 1 scale for the whole matrix ({weight.qscheme()})")
 
 step = weight.q_scale()
