@@ -121,3 +121,46 @@ print(double_plus_one(torch.tensor([4.0])).tolist())
 print("graphs captured:", len(graphs))
 torch.compiler.set_stance("default")
 # --8<-- [end:debug]
+
+# --8<-- [start:exercise-count-retracing]
+graphs.clear()
+
+
+@torch.compile(backend=counting_backend)
+def sgd_update(weights, gradient, lr):
+    return weights - lr * gradient
+
+
+batch_sizes = [4, 4, 4, 2]  # three full batches and a smaller last one
+for lr in [0.1, 0.05]:  # a Python float, halved after the first epoch
+    for n in batch_sizes:
+        sgd_update(torch.ones(n), torch.ones(n), lr)
+print("Python float lr, 2 epochs:", len(graphs))
+
+graphs.clear()
+
+
+@torch.compile(backend=counting_backend)
+def sgd_update_tensor_lr(weights, gradient, lr):  # the same body, compiled afresh
+    return weights - lr * gradient
+
+
+for lr in [0.1, 0.05]:
+    for n in batch_sizes:
+        sgd_update_tensor_lr(torch.ones(n), torch.ones(n), torch.tensor(lr))
+print("tensor lr, 2 epochs:", len(graphs))
+# --8<-- [end:exercise-count-retracing]
+
+# --8<-- [start:exercise-branch]
+graphs.clear()
+
+
+def double_or_negate(x):
+    return torch.where(x.sum() > 0, x * 2, -x)  # both branches computed, one chosen per call
+
+
+compiled_branch = torch.compile(double_or_negate, backend=counting_backend)
+inputs = [torch.ones(2), -torch.ones(2), torch.tensor([3.0, -1.0]), torch.tensor([-3.0, 1.0])]
+print("same as the if version:", all(torch.equal(compiled_branch(x), sign_and_sum(x)[0]) for x in inputs))
+print("graphs captured:", len(graphs))
+# --8<-- [end:exercise-branch]
