@@ -10,13 +10,17 @@ first section explains; the `page` fixture refuses to load them if something imp
 waits for the first test of this file, so a session that only collects the file does not pay for the two imports, and
 `xdist_group` keeps the file's tests on one worker, which loads them once.
 
-What is proven. For each converter, Hypothesis generates configurations of its source layer: each option left at its
-default or given another value, the sizes small, derandomized (every run tries the same configurations) and bounded
-(EXAMPLES per converter; the file takes about 40 s of CPU time). Each conversion must either build a twin whose outputs
-agree with the source layer's on random inputs, within 1e-5 (relative to the outputs' size where that exceeds 1), or
-raise a ValueError whose message names an option the example set. Which options must be refused is written here, per
-layer (`must_refuse`), as the page states it: so a converter that silently computes something else fails, and so does
-one that refuses an option the page says it carries over, or converts one it says it refuses.
+What is proven. For each converter, Hypothesis generates configurations of its source layer: its options at their
+defaults or at other values (mostly ones the page carries over, now and then one it refuses), small sizes,
+derandomized (every run tries the same configurations) and bounded (EXAMPLES per converter). Each conversion must
+either build a twin whose outputs agree with the source layer's on random inputs within 1e-5 (relative to the outputs'
+size where that exceeds 1), or raise a ValueError whose message names an option the example set. Each test says which
+of its options the page refuses: so a converter that silently computes something else fails, and so does one that
+refuses an option the page carries over, or converts one the page says it refuses. The generated examples meet a
+refused option only by chance, so `test_refuses` also tries each of them, one at a time (REFUSALS). An option that
+acts only in training (dropout) cannot be compared through random masks: there the twin must at least drop out, its
+training outputs differing from its inference outputs. The file takes about 40 s of CPU time, most of it importing
+torch and TensorFlow.
 """
 
 from __future__ import annotations
@@ -44,18 +48,29 @@ generated = settings(max_examples=EXAMPLES, derandomize=True, database=None, dea
                      suppress_health_check=[HealthCheck.too_slow])
 
 
-def load(path: Path) -> SimpleNamespace:
+class Definitions(SimpleNamespace):
+    """What `load` kept of a program; shown by its file's name (Hypothesis prints a failing example's arguments)."""
+
+    def __init__(self, name: str, namespace: dict):
+        super().__init__(**namespace)
+        self._name = name
+
+    def __repr__(self):
+        return f"<definitions of {self._name}>"
+
+
+def load(path: Path) -> Definitions:
     """The imports, functions and upper-case constants of a snippet file, executed without the rest of it."""
     tree = ast.parse(path.read_text(), filename=str(path))
     kept = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef))
             or isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) and t.id.isupper() for t in node.targets)]
     namespace: dict = {"__name__": f"porting_{path.stem}"}
     exec(compile(ast.Module(body=kept, type_ignores=[]), str(path), "exec"), namespace)
-    return SimpleNamespace(**namespace)
+    return Definitions(path.name, namespace)
 
 
 class Page(SimpleNamespace):
-    def __repr__(self):  # how Hypothesis prints a failing example's arguments: not every name in both programs
+    def __repr__(self):
         return "page"
 
 

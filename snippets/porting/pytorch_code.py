@@ -83,17 +83,17 @@ def conv2d_to_keras(conv):
         refuse(conv, f"padding_mode={conv.padding_mode!r}", "Keras pads with zeros only")
     if max(conv.stride) > 1 and max(conv.dilation) > 1:
         refuse(conv, f"stride={conv.stride} and dilation={conv.dilation}", "Keras's Conv2D takes one or the other")
-    pad = (0, 0) if isinstance(conv.padding, str) else conv.padding  # the strings "same" and "valid" mean what they do in Keras
-    # at stride 1, Keras's "same" adds d * (k - 1) zeros along an axis, half before and half after
-    same = conv.padding == "same" or conv.stride == (1, 1) and all(
-        2 * p == d * (k - 1) for p, d, k in zip(pad, conv.dilation, conv.kernel_size))
-    layer = keras.layers.Conv2D(conv.out_channels, conv.kernel_size, strides=conv.stride, dilation_rate=conv.dilation,
-                                groups=conv.groups, use_bias=conv.bias is not None, padding="same" if same else "valid")
+    if conv.padding in ("same", "valid"):  # the same words in Keras
+        padding, pad = conv.padding, (0, 0)
+    elif conv.stride == (1, 1) and all(2 * p == d * (k - 1) for p, d, k in zip(conv.padding, conv.dilation, conv.kernel_size)):
+        padding, pad = "same", (0, 0)  # at stride 1, Keras's "same" adds d * (k - 1) zeros, half before, half after
+    else:
+        padding, pad = "valid", conv.padding  # p zeros on each side: a ZeroPadding2D layer first
+    layer = keras.layers.Conv2D(conv.out_channels, conv.kernel_size, strides=conv.stride, padding=padding,
+                                dilation_rate=conv.dilation, groups=conv.groups, use_bias=conv.bias is not None)
     layer.build((None, None, None, conv.in_channels))
     layer.set_weights(arrays(conv.weight.permute(2, 3, 1, 0), conv.bias))  # (out, in, h, w) -> (h, w, in, out)
-    if same or pad == (0, 0):
-        return layer
-    return keras.Sequential([keras.layers.ZeroPadding2D(pad), layer])  # other paddings: the zeros first, then "valid"
+    return layer if pad == (0, 0) else keras.Sequential([keras.layers.ZeroPadding2D(pad), layer])
 
 
 conv = nn.Conv2d(3, 8, kernel_size=3, padding=1)
@@ -300,6 +300,7 @@ print("torch in_proj_weight", tuple(mha.in_proj_weight.shape), "| keras query ke
 import tensorflow as tf
 
 grad_diffs = {}  # layer type -> largest difference between the gradients, relative to their size
+grad_sizes = {}  # layer type -> largest gradient
 
 
 def weighting(shape):  # the loss weighs each output by a fixed random number: the same numbers on both sides
@@ -330,6 +331,7 @@ def compare_gradients(name, torch_grads, keras_grads, to_torch_layout):
         assert t.shape == k.shape, (name, t.shape, k.shape)
         worst = max(worst, float(np.abs(t - k).max()) / max(1.0, float(np.abs(t).max())))
     grad_diffs[name] = worst
+    grad_sizes[name] = max(float(np.abs(g).max()) for g in torch_grads)
 
 
 def attention_layout(dq, dk, dv, *weights):  # Keras's (kernel, bias) for q, k, v and the output -> PyTorch's packing
@@ -366,6 +368,8 @@ compare_gradients("MultiheadAttention -> MultiHeadAttention",
                   torch_gradients(mha, lambda q, k, v: mha(q, k, v, key_padding_mask=key_padding_mask)[0], q, k, v),
                   keras_gradients(mha_k, lambda q, k, v: mha_k(q, v, key=k, attention_mask=keras_mask), q, k, v),
                   attention_layout)
+largest = max(grad_sizes, key=grad_sizes.get)
+print(f"largest gradient: {grad_sizes[largest]:.0f}, in {largest}")
 # --8<-- [end:gradients]
 
 # --8<-- [start:table]

@@ -61,8 +61,8 @@ def refuse(layer, option, reason="the PyTorch twin has no such setting"):  # sto
     raise ValueError(f"{type(layer).__name__} with {option} is not carried over to PyTorch: {reason}")
 
 
-# A layer's name, its initializers (the copied weights replace the initial ones), its random seed, and settings that
-# only change how the same function is computed: nothing to carry over.
+# Settings that leave the function alone: the name, whether the layer trains (freeze the twin with requires_grad_),
+# the initializers (the copied weights replace what they made), a random seed, and ways of computing the same thing.
 SAME_FUNCTION = {"name", "trainable", "seed", "unroll", "unit_forget_bias", "zero_output_for_mask"}
 
 
@@ -349,6 +349,7 @@ print("torch in_proj_weight", tuple(mha.in_proj_weight.shape), "| keras query ke
 import tensorflow as tf
 
 grad_diffs = {}  # layer type -> largest difference between the gradients, relative to their size
+grad_sizes = {}  # layer type -> largest gradient
 
 
 def weighting(shape):  # the loss weighs each output by a fixed random number: the same numbers on both sides
@@ -379,6 +380,7 @@ def compare_gradients(name, keras_grads, torch_grads, to_torch_layout):
         assert k.shape == t.shape, (name, k.shape, t.shape)
         worst = max(worst, float(np.abs(k - t).max()) / max(1.0, float(np.abs(k).max())))
     grad_diffs[name] = worst
+    grad_sizes[name] = max(float(np.abs(g).max()) for g in torch_grads)
 
 
 def attention_layout(dq, dk, dv, *weights):  # Keras's (kernel, bias) for q, k, v and the output -> PyTorch's packing
@@ -414,6 +416,8 @@ compare_gradients("MultiHeadAttention -> MultiheadAttention",
                   keras_gradients(mha_k, lambda q, k, v: mha_k(q, v, key=k, attention_mask=allowed), q, k, v),
                   torch_gradients(mha, lambda q, k, v: mha(q, k, v, key_padding_mask=padding)[0], q, k, v),
                   attention_layout)
+largest = max(grad_sizes, key=grad_sizes.get)
+print(f"largest gradient: {grad_sizes[largest]:.0f}, in {largest}")
 # --8<-- [end:gradients]
 
 # --8<-- [start:table]
