@@ -117,3 +117,32 @@ model.save("checkpoint.keras")  # the optimizer's variables, the scale among the
 restored = keras.saving.load_model("checkpoint.keras")
 print("after loading:", float(restored.optimizer.dynamic_scale))
 # --8<-- [end:clip-resume]
+
+# --8<-- [start:exercise-exact-integers]
+for dtype in (tf.float16, tf.bfloat16):
+    integers = tf.range(0, 5000, dtype=tf.int64)  # every integer exactly
+    round_trip = tf.cast(tf.cast(integers, dtype), tf.int64)
+    first_lost = int(integers[round_trip != integers][0])  # the first integer the format rounds away
+    step = 1.0
+    while float(tf.cast(1.0 + step / 2, dtype)) > 1.0:  # halve the step while 1 + step/2 still differs from 1
+        step /= 2
+    info = tf.experimental.numpy.finfo(dtype)
+    print(f"{dtype.name:>8}: exact up to {first_lost - 1}, {first_lost} -> "
+          f"{float(tf.cast(first_lost, dtype)):g} | next after 1: 1 + {step:.3g}, eps: {step == float(info.eps)}")
+# --8<-- [end:exercise-exact-integers]
+
+# --8<-- [start:exercise-conv-autocast]
+keras.utils.set_random_seed(0)
+conv = keras.layers.Conv2D(4, kernel_size=3, dtype="mixed_bfloat16")  # this layer's policy only
+images = np.random.default_rng(2).normal(size=(2, 8, 8, 3)).astype("float32")  # channels last
+mixed = conv(images)
+print("weights:", conv.kernel.dtype, "| output:", mixed.dtype.name)
+
+bf16 = tf.bfloat16
+by_hand = (tf.nn.conv2d(tf.cast(images, bf16), tf.cast(conv.kernel, bf16), strides=1, padding="VALID")
+           + tf.cast(conv.bias, bf16))  # cast, then compute
+print("same as casting by hand:", np.allclose(tf.cast(mixed, tf.float32), tf.cast(by_hand, tf.float32), rtol=1e-2, atol=1e-2))
+full = tf.nn.conv2d(images, conv.kernel, strides=1, padding="VALID") + conv.bias  # float32 all the way
+difference = tf.reduce_max(tf.abs(tf.cast(mixed, tf.float32) - full))
+print("close to float32 (within 2%):", bool(difference < 0.02 * tf.reduce_max(tf.abs(full))))
+# --8<-- [end:exercise-conv-autocast]
