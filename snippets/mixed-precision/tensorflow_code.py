@@ -104,7 +104,7 @@ with tf.GradientTape() as tape:
     loss = 100.0 * tf.reduce_sum(w)  # its gradient is 100
     scaled_loss = optimizer.scale_loss(loss)  # loss * scale, as fit does
 grads = tape.gradient(scaled_loss, [w])
-print("gradient of the scaled loss:", float(grads[0][0]))
+print("gradient of the scaled loss:", int(grads[0][0]))
 optimizer.apply(grads, [w])  # unscales to 100, then the inner SGD clips to 1 and updates
 print("update:", float(-w[0]))
 
