@@ -43,9 +43,10 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel lengths:UserWarning"),
 ]
 
-EXAMPLES = 16
+EXAMPLES = 12
 generated = settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
                      suppress_health_check=[HealthCheck.too_slow])
+generated_more = settings(generated, max_examples=3 * EXAMPLES)  # convolutions: the most options, and cheap to run
 
 
 class Definitions(SimpleNamespace):
@@ -158,7 +159,7 @@ def test_linear_to_dense(page, sizes, bias):
     assert_agree(linear(page.torch.from_numpy(x)), dense(x))
 
 
-@generated
+@generated_more
 @given(options=st.fixed_dictionaries({
     "kernel_size": st.tuples(st.integers(1, 4), st.integers(1, 4)),
     "stride": st.tuples(st.integers(1, 3), st.integers(1, 3)),
@@ -330,7 +331,7 @@ def test_dense_to_linear(page, sizes, options):
         assert_agree(dense(x), twin(page.torch.from_numpy(x)))
 
 
-@generated
+@generated_more
 @given(options=st.fixed_dictionaries({
     "kernel_size": st.tuples(st.integers(1, 3), st.integers(1, 3)),
     "strides": st.tuples(st.integers(1, 2), st.integers(1, 2)),
