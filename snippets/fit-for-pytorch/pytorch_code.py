@@ -124,32 +124,34 @@ from transformers import Trainer, TrainingArguments
 from transformers.trainer_callback import PrinterCallback
 
 
-class DigitsNetwork(nn.Module):  # the same network, called the way the Trainer calls a Transformers model
+# the same network, called the way the Trainer calls a Transformers model
+class DigitsNetwork(nn.Module):
     def __init__(self):
         super().__init__()
         self.net = make_network()
 
-    def forward(self, pixels, labels=None):  # each key of a batch arrives as a keyword argument
+    def forward(self, pixels, labels=None):  # the batch's entries, by name
         logits = self.net(pixels)
         if labels is None:
             return {"logits": logits}
         return {"loss": nn.functional.cross_entropy(logits, labels), "logits": logits}
 
 
-# one dict per example; the Trainer's default collator stacks them into a dict of batches
+# one dict per example: the Trainer's default collator stacks them into batches
 train_examples = [{"pixels": x, "labels": y} for x, y in train_set]
 test_examples = [{"pixels": x, "labels": y} for x, y in test_set]
 
-with tempfile.TemporaryDirectory() as output_dir:  # the Trainer needs a folder; nothing is saved in it
+# the Trainer needs a folder of its own, even when it saves nothing
+with tempfile.TemporaryDirectory() as output_dir:
     args = TrainingArguments(
         output_dir=output_dir,
         num_train_epochs=5,
         per_device_train_batch_size=32,
         per_device_eval_batch_size=len(test_examples),
         learning_rate=0.001,
-        optim="adamw_torch",  # AdamW with the default weight_decay=0.0 makes Adam's update
-        lr_scheduler_type="constant",  # the default, "linear", lowers the rate to 0 over the run
-        max_grad_norm=0.0,  # the default, 1.0, clips the gradients; 0 turns clipping off
+        optim="adamw_torch",  # with weight_decay=0.0 (the default): Adam's update
+        lr_scheduler_type="constant",  # the default, "linear", lowers the rate to 0
+        max_grad_norm=0.0,  # no clipping (the default, 1.0, clips the gradients)
         seed=0,
         use_cpu=True,  # without it, the Trainer takes a GPU when there is one
         logging_strategy="epoch",  # record the mean training loss once per epoch
@@ -162,7 +164,7 @@ with tempfile.TemporaryDirectory() as output_dir:  # the Trainer needs a folder;
     # with a PrinterCallback; the records stay in trainer.state.log_history.
     trainer.remove_callback(PrinterCallback)
     trainer.train()
-    prediction = trainer.predict(test_examples)  # logits and labels of the test set, as NumPy arrays
+    prediction = trainer.predict(test_examples)  # logits and labels, as NumPy arrays
 
 losses = [record["loss"] for record in trainer.state.log_history if "loss" in record]
 print("optimizer steps:", trainer.state.global_step)
