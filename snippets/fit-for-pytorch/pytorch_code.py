@@ -116,3 +116,59 @@ pairs = zip(trained.parameters(), lightning_model.net.parameters())
 same = all(torch.equal(a.cpu(), b.cpu()) for a, b in pairs)
 print("same weights as the Lightning run:", same)
 # --8<-- [end:accelerate]
+
+# --8<-- [start:transformers-trainer]
+import tempfile
+
+from transformers import Trainer, TrainingArguments
+from transformers.trainer_callback import PrinterCallback
+
+
+# the same network, called the way the Trainer calls a Transformers model
+class DigitsNetwork(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = make_network()
+
+    def forward(self, pixels, labels=None):  # the batch's entries, by name
+        logits = self.net(pixels)
+        if labels is None:
+            return {"logits": logits}
+        return {"loss": nn.functional.cross_entropy(logits, labels), "logits": logits}
+
+
+# one dict per example: the Trainer's default collator stacks them into batches
+train_examples = [{"pixels": x, "labels": y} for x, y in train_set]
+test_examples = [{"pixels": x, "labels": y} for x, y in test_set]
+
+# the Trainer needs a folder of its own, even when it saves nothing
+with tempfile.TemporaryDirectory() as output_dir:
+    args = TrainingArguments(
+        output_dir=output_dir,
+        num_train_epochs=5,
+        per_device_train_batch_size=32,
+        per_device_eval_batch_size=len(test_examples),
+        learning_rate=0.001,
+        optim="adamw_torch",  # with weight_decay=0.0 (the default): Adam's update
+        lr_scheduler_type="constant",  # the default, "linear", lowers the rate to 0
+        max_grad_norm=0.0,  # no clipping (the default, 1.0, clips the gradients)
+        seed=0,
+        use_cpu=True,  # without it, the Trainer takes a GPU when there is one
+        logging_strategy="epoch",  # record the mean training loss once per epoch
+        save_strategy="no",  # no checkpoints
+        report_to="none",  # no TensorBoard, Weights & Biases, ...
+        disable_tqdm=True,  # no progress bar
+    )
+    trainer = Trainer(model=DigitsNetwork(), args=args, train_dataset=train_examples)
+    # Without a progress bar, the Trainer prints every log record, run times included,
+    # with a PrinterCallback; the records stay in trainer.state.log_history.
+    trainer.remove_callback(PrinterCallback)
+    trainer.train()
+    prediction = trainer.predict(test_examples)  # logits and labels, as NumPy arrays
+
+losses = [record["loss"] for record in trainer.state.log_history if "loss" in record]
+print("optimizer steps:", trainer.state.global_step)
+print("mean loss per epoch:", [round(loss, 2) for loss in losses])
+accuracy = (prediction.predictions.argmax(axis=1) == prediction.label_ids).mean()
+print(f"test accuracy: {accuracy:.3f}")
+# --8<-- [end:transformers-trainer]

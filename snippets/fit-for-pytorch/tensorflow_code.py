@@ -80,3 +80,27 @@ predicted = network.predict(X_test, verbose=0).argmax(axis=1)
 print("optimizer steps:", int(optimizer.iterations))
 print(f"test accuracy: {(predicted == y_test).mean():.3f}")
 # --8<-- [end:loop]
+
+# --8<-- [start:keras-fit]
+keras.utils.set_random_seed(0)
+network = keras.Sequential([
+    keras.Input(shape=(64,)),
+    keras.layers.Dense(64, activation="relu"),
+    keras.layers.Dense(10),
+])
+network.compile(  # the settings that TrainingArguments holds in PyTorch
+    optimizer=keras.optimizers.Adam(0.001),
+    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+)
+# the built-in train_step, where the run above had its own
+history = network.fit(X_train, y_train, batch_size=32, epochs=5, verbose=0)
+
+print("optimizer steps:", int(network.optimizer.iterations))
+print("mean loss per epoch:", [round(loss, 2) for loss in history.history["loss"]])
+predicted = network.predict(X_test, verbose=0).argmax(axis=1)
+print(f"test accuracy: {(predicted == y_test).mean():.3f}")
+
+pairs = zip(network.get_weights(), model.get_weights())  # model: the train_step run
+same = all(np.array_equal(a, b) for a, b in pairs)
+print("same weights as the custom train_step run:", same)
+# --8<-- [end:keras-fit]
