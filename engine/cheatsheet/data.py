@@ -33,6 +33,11 @@ A row's fields (FIELDS): `operation`, `pytorch` and `tensorflow` are required, t
     check              what must agree (compare.py): "allclose" (the default), "shape" or "dtype"
     dtypes             [PyTorch's, TensorFlow's], where the result dtypes differ on purpose
     note               what the page says under the operation (Markdown)
+    fixed_shapes       true where the code names its inputs' sizes: the generated inputs keep the row's shapes
+    differs_when       the row's known differences, each a [[rows.differs_when]] table (Difference, DIFFERENCE_FIELDS):
+                       `when` (one of CLASSES), the smallest `inputs` that show it (nested lists of numbers; without
+                       them, the row's own inputs), `input_dtypes`, a `note`, and what each side gives there
+                       (`pytorch_gives`, `tensorflow_gives`, written by tests/test_cheat_sheet_fuzz.py --update-outputs)
 
 The PyTorch code runs with `torch`, `nn` (torch.nn), `F` (torch.nn.functional) and `np` defined; the TensorFlow code
 with `tf`, `keras` and `np`. Each row runs in a fresh temporary working directory, so saving rows may write files.

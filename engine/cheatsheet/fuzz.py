@@ -1,28 +1,35 @@
 """The cheat sheet's rows on generated inputs (tests/test_cheat_sheet_fuzz.py): Hypothesis strategies for a row's
-inputs, the two framework programs that run a row on them, and what counts as a difference.
+inputs, the two framework programs that run a row on them, what counts as a difference, and how one is recorded.
 
-    workers = Workers.start()                   # one program per framework, through the one runner
+    workers = Workers()                         # one program per framework, through the one runner
     outcomes = workers.run(row, arrays)         # {framework: Outcome}, the same NumPy arrays given to both sides
     workers.stop()
 
 A row is fuzzed when it takes at least one tensor and its check is not "shape" (random numbers): `in_scope(row)`.
 Its inputs keep their names and kinds (data.KINDS) and vary in
 
-    values    by kind: "normal" inputs mix numbers in [-4, 4] with whole numbers, halves (x.5), zeros, -0.0, NaN
-              and the infinities; "uniform" ones numbers in [0, 1] with 0, 0.5, 1, -0.0 and NaN; "binary" ones 0 and
-              1; "integers" ones whole numbers in [0, high). Values repeat (ties) unless the row's ties are excluded.
+    values    a "normal" input's ordinary numbers are two-decimal numbers in [-4, 4], a "uniform" one's three-decimal
+              numbers in [0, 1], all different (no whole numbers, halves or zeros among them); up to MAX_SPECIALS
+              special values are put in among them: whole numbers, halves (x.5), zeros, -0.0, NaN, the infinities
+              ("normal" only) and ties (a copy of another element). "binary" inputs are 0 or 1, "integers" ones
+              whole numbers in [0, high)
     dtypes    float inputs float32 or float64, integer inputs int64 or int32 (all of a row's inputs alike)
     shapes    each size of 2 or more in the row's shapes (the same size everywhere it appears, and an "integers"
-              input's high bound when it equals that size) anywhere from 1 to the size the row names
+              input's high bound when it equals that size) anywhere from 1 to the size the row names, unless the
+              row says fixed_shapes = true
 
-A row's known differences (data.Difference, `[[rows.differs_when]]` in its data file) each name one of CLASSES:
-that part of the inputs is left out of the row's generated inputs, and tests/test_cheat_sheet_fuzz.py checks on the
-recorded input instead that the difference is still there, with the results the page shows.
+Hypothesis draws the choices and a seed, NumPy the ordinary numbers from that seed: a draw costs the same for a large
+input as for a small one, and shrinking goes to the row's own shapes and dtypes and to the fewest, simplest specials.
+
+A row's known differences (data.Difference, `[[rows.differs_when]]` in its data file) each name one of CLASSES: that
+part of the inputs is left out of the row's generated inputs, and tests/test_cheat_sheet_fuzz.py checks on the
+recorded input instead that the difference is still there, with the results the page shows (`shown`, `same_shown`;
+`record` writes them with --update-outputs).
 
 The sides run in two programs that stay up for the whole test module (starting TensorFlow costs seconds): each is a
-cheat-sheet program of the runner (engine/run/program.py, with its environment, temporary folder and clean-up)
-whose one piece is side.serve, which answers requests on a Unix socket. Both get each generated input at once and
-run it side by side. Hypothesis runs in the test process, which imports neither framework.
+program of the runner (engine/run/program.py, with its environment, temporary folder and clean-up) whose one piece
+is side.serve, which answers requests on a Unix socket, each from random seed 0. Both get each generated input at
+once and run it side by side. Hypothesis runs in the test process, which imports neither framework.
 """
 
 from __future__ import annotations
@@ -36,9 +43,10 @@ import tempfile
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Client
+from pathlib import Path
 
 import numpy as np
-from hypothesis import HealthCheck, Phase, assume, settings
+from hypothesis import HealthCheck, Phase, assume, configuration, settings
 from hypothesis import strategies as st
 
 from ..run import program
@@ -60,6 +68,9 @@ PROFILES = {
     "long": settings(max_examples=300, derandomize=False, print_blob=True, **_COMMON),
 }
 PROFILE_VARIABLE = "GUIDE_FUZZ"
+# Hypothesis keeps a cache (of the constants in the code under test) in .hypothesis/ under the working directory,
+# whatever the profile's database: in the system's temporary folder instead, so a run writes nothing into the project.
+configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "guide-hypothesis")
 REQUEST_TIMEOUT = 120.0  # seconds one side may take for one row on one input
 START_TIMEOUT = 300.0  # seconds a side may take to start (import its framework)
 

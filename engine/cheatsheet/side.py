@@ -1,14 +1,16 @@
-"""One side of the cheat sheet, inside a program: run every row's code for one framework and save the results.
+"""One side of the cheat sheet, inside a program: run rows' code for one framework.
 
 The cheat-sheet program of a framework (program.py) is one piece per row, each a call of `run_row` naming the row's
-data file and its place there, so the rows run through the one runner, one framework per process, each row reported on its own. A row runs in a fresh
-namespace and an empty folder; its result is saved as `<index>.npy` (an array) or `<index>.json` (a dtype name) in
-the results folder, for compare.py to compare the two sides. The code is compiled as lines of its data file, so a
-traceback shows the row's file and line.
+data file and its place there, so the rows run through the one runner, one framework per process, each row reported
+on its own; its result is saved as `<index>.npy` (an array) or `<index>.json` (a dtype name) in the results folder,
+for compare.py to compare the two sides. The fuzz's program (fuzz.py) is one piece, `serve`, which runs a row on
+each input it is sent and answers with the result. Either way a row runs in a fresh namespace and an empty working
+folder, and its code is compiled as lines of its data file, so a traceback shows the row's file and line.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -99,8 +101,10 @@ def _row(path: str, number: int, operation: str) -> Row:
 
 @cache
 def _row_folder() -> Path:
-    """The rows' working directory: a folder in the program's own (which the runner removes), made once."""
-    return Path(tempfile.mkdtemp(prefix="cheat-sheet-row-", dir=os.getcwd()))
+    """The rows' working directory, made once in the system's temporary folder and removed when the process ends."""
+    folder = Path(tempfile.mkdtemp(prefix="cheat-sheet-row-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def _empty(folder: Path) -> None:
