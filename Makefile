@@ -26,7 +26,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test test-gpu test-versions lock check outputs lint build benchmark publish clean
+.PHONY: serve test test-site durations test-gpu test-versions lock check outputs lint build benchmark publish clean
 
 $(VENV)/bin/uv:
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -58,10 +58,25 @@ $(CHROMIUM):
 serve: $(READY)  ## the site on http://127.0.0.1:8000, rebuilt when a page or snippet changes
 	GUIDE_SITE_URL=http://127.0.0.1:8000/ $(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --watch snippets --watch engine
 
+# `make test` re-runs only what changed: a page program (or a notebook of the site build) whose code, snippet files,
+# engine, locked versions, environment and machine are unchanged since it last passed is not run again; its recorded
+# result is checked instead, and the summary says so (engine/check/reuse.py). With CI set (CI=1), everything runs.
+# CI splits the suite: `make test SHARDS=3 SHARD=1` runs one shard (its share of the pages and test files, balanced by
+# tests/durations.json, no site tests) and records its programs' runs in RECORDS; `make test-site` then builds the
+# site and runs the reader's-view checks and the site tests against those records (engine/check/shards.py).
+SHARDS ?=
+SHARD ?=
+RECORDS ?= .cache/shards
+
 test: $(READY) $(CHROMIUM)  ## everything CI checks: lint, pages, reader's view, harness, site build, browser, links, mike
-	rm -rf .cache/mkdocs-jupyter  # the project notebooks run afresh in the one build of this run
 	$(VENV)/bin/ruff check
-	$(PYTHON) -m pytest -n 2 --dist loadgroup --with-site
+	$(PYTHON) -m pytest -n 2 --dist loadgroup --reuse $(if $(SHARDS),--shard $(SHARD)/$(SHARDS) --records $(RECORDS),--with-site)
+
+test-site: $(READY) $(CHROMIUM)  ## the site job after every shard: build, reader's view, browser, links, mike (RECORDS)
+	$(PYTHON) -m pytest -n 2 --dist loadgroup --reuse --with-site --site-only --records $(RECORDS)
+
+durations: $(READY)  ## the seconds each page and test file takes, into tests/durations.json (the shards' balance)
+	CI=1 $(PYTHON) -m pytest -n 2 --dist loadgroup -m "not site" --record-durations tests/durations.json
 
 # The GPU runner: every page's programs and the cheat-sheet rows, failing unless a GPU is visible, with numbers
 # compared more loosely (GPU kernels change the last digits). It leaves out what a GPU does not change: the lint,

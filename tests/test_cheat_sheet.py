@@ -29,9 +29,9 @@ pytestmark = pytest.mark.xdist_group("cheat-sheet")  # both programs run once, o
 
 
 @pytest.fixture(scope="module")
-def sides(tmp_path_factory):
+def sides(tmp_path_factory, request):
     folder = tmp_path_factory.mktemp("cheat-sheet")
-    return folder, run_both(folder, rows=ROWS)
+    return folder, run_both(folder, rows=ROWS, reuse=request.config.getoption("reuse"))
 
 
 def row_id(row: data.Row) -> str:

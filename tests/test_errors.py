@@ -7,7 +7,7 @@ a row. Two checks have no page to collect, so their rows call the engine on a fi
 checked only for the site's own pages) and the reader's view (a built site, which only --with-site builds).
 
 A message that can be met is added here with its fixture; tests/fixtures/pages/ holds the pages, snippets/ their
-snippet files, tree/ a docs folder with its snippets folder (the snippets lint), site/ a built page and its downloads.
+snippet files, tree/ a docs folder with its snippets folder (the snippets lint), site/ built pages and their downloads.
 """
 
 from __future__ import annotations
@@ -78,9 +78,12 @@ def stamp(fixture: Path, ran: str) -> str:
     return verified.problem(dict(item.split("=") for item in ran.split()), fixture) or ""
 
 
-def reader_view(fixture: Path, framework: str) -> str:
-    run = ProgramRun.from_json((fixture / "reader-run.json").read_text())
-    return "\n".join(reader.problems(fixture, "docs/reader.md", framework, run))
+def reader_view(fixture: Path, argument: str) -> str:
+    """argument: "PyTorch" (the page docs/reader.md) or "solutions:PyTorch" (docs/solutions.md)."""
+    name, _, framework = argument.rpartition(":")
+    name = name or "reader"
+    run = ProgramRun.from_json((fixture / f"{name}-run.json").read_text())
+    return "\n".join(reader.problems(fixture, f"docs/{name}.md", framework, run))
 
 
 CALLS = {"stamp": stamp, "reader": reader_view}
@@ -164,6 +167,20 @@ ERRORS = [
      [f"{PAGES}shown_twice.md:11: section 'first' of {SNIPPETS}sections.py is shown twice (also at line 3)"]),
     ("sections out of order", Pytest(PAGES + "out_of_order.md"),
      [f"{PAGES}out_of_order.md:3: sections of {SNIPPETS}sections.py appear on the page in the order ['second', 'first']"]),
+    ("solution with another header", Pytest(PAGES + "solution_header.md"),
+     [f'{PAGES}solution_header.md:7: \'??? note "Answer"\': a collapsed admonition holding code is an exercise\'s solution; '
+      'write its header ??? success "Solution"']),
+    ("solution without its tab pair", Pytest(PAGES + "solution_unpaired.md"),
+     [f'{PAGES}solution_unpaired.md:9: "PyTorch" tab without its "TensorFlow" partner',
+      f"{PAGES}solution_unpaired.md:7: a solution holds a PyTorch/TensorFlow tab pair, indented inside it"]),
+    ("exercise numbered out of order", Pytest(PAGES + "exercise_numbering.md"),
+     [f'{PAGES}exercise_numbering.md:5: "Exercise 2: The first one" is the page\'s exercise 1: number the exercises 1, 2, ...']),
+    ("exercise without its solution", Pytest(PAGES + "exercise_numbering.md"),
+     [f'{PAGES}exercise_numbering.md:5: "Exercise 2: The first one" has 0 solutions: put exactly one ??? success "Solution"']),
+    ("exercises section not before the closing list", Pytest(PAGES + "exercises_misplaced.md"),
+     [f'{PAGES}exercises_misplaced.md:3: "## Exercises" comes just before "## What you can do now"']),
+    ("solution outside an exercise", Pytest(PAGES + "exercises_misplaced.md"),
+     [f'{PAGES}exercises_misplaced.md:23: a solution stands under its exercise\'s heading, "### Exercise 2: ..."']),
     ("snippet named like a package", Pytest(PAGES + "shadowing_name.md"),
      [f"{SNIPPETS}shadowing/tensorflow.py:1: a script named tensorflow.py imports itself instead of the tensorflow package"]),
     # --- the snippets lint (docs::snippets): every snippet file belongs to exactly one page
@@ -215,6 +232,12 @@ ERRORS = [
     ("reader: downloads are not the program", Call("site", "reader", "PyTorch"),
      ["docs/reader.md [PyTorch]: the code cells of downloads/reader-pytorch.ipynb are not the program that ran",
       "docs/reader.md [PyTorch]: the code cells of downloads/reader-pytorch.py are not the program that ran"]),
+    ("reader: a download hides a cell the page shows", Call("site", "reader", "solutions:PyTorch"),
+     ["docs/solutions.md [PyTorch]: code cell 1 of downloads/solutions-pytorch.ipynb is hidden, but the page shows its "
+      "block open"]),
+    ("reader: a solution's cells not announced", Call("site", "reader", "solutions:PyTorch"),
+     ["docs/solutions.md [PyTorch]: code cell 3 of downloads/solutions-pytorch.ipynb starts the solution to exercise 2, "
+      'but the cell before it is not "**Solution to exercise 2**"']),
     ("reader: downloads missing", Call("site", "reader", "TensorFlow"),
      ["docs/reader.md [TensorFlow]: the downloads reader-tensorflow.ipynb and reader-tensorflow.py are missing"]),
 ]

@@ -8,14 +8,16 @@ Most tests run pytest on a fixture page in a child process, as a contributor wou
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import jupytext
 import nbclient
 
 from engine import accounting, verified
-from engine.check import session
+from engine.check import reader, session
 from engine.page.model import read_page
 from engine.run.compare import NUMBER, outputs_match
 from engine.settings import COUNTS_VARIABLE, DOCS, PROGRAM_ENVIRONMENT, ROOT
@@ -110,6 +112,42 @@ def test_the_downloadable_notebook_runs_in_a_jupyter_kernel(tmp_path, monkeypatc
     nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     printed = ["".join(o.get("text", "") for o in c.outputs) for c in nb.cells if c.cell_type == "code"]
     assert printed == [b.expected for b in page.program("TensorFlow")]
+
+
+def test_exercise_solutions_run_with_their_page_and_their_downloads_hide_them():
+    """A collapsed `??? success "Solution"` holds a tab pair like any other: its blocks run in the page's programs
+    and their outputs are checked. In the downloads each solution's code cells are hidden, after a "Solution to
+    exercise N" cell, N counted from the page's structure; the solution's own text is plain Markdown."""
+    result = run_page(FIXTURES / "exercises.md")
+    assert result.returncode == 0, result.stdout
+    assert "7 blocks executed on 1 page; 0 skipped" in result.stdout
+    page = read_page(FIXTURES / "exercises.md")
+    assert [(s.number, s.line) for s in page.solutions] == [(1, 23), (2, 57)]
+    assert [(b.framework, b.solution) for b in page.blocks] == [
+        ("PyTorch", None), ("TensorFlow", None), ("PyTorch", 1), ("TensorFlow", 1), ("PyTorch", 2), ("TensorFlow", 2),
+        ("TensorFlow", 2)]
+    for framework in ("PyTorch", "TensorFlow"):
+        nb = downloads.notebook(page, framework, "https://example.org/", downloads.intro_text(page, framework, "u", "v"))
+        cells = [(c.cell_type, c.source, c.metadata.get("jupyter", {}).get("source_hidden", False)) for c in nb.cells]
+        assert '"Solution to exercise N"' in cells[0][1]
+        assert ("markdown", "**Solution to exercise 1**", False) in cells
+        assert ("markdown", "Doubling is adding the total to itself.", False) in cells
+        shown = [b.solution for b in page.program(framework)]
+        assert reader._hidden_cell_problems("x.ipynb", nb.cells, shown) == []
+        script = jupytext.reads(downloads.script(nb), fmt="py:percent")
+        assert reader._hidden_cell_problems("x.py", script.cells, shown) == []
+    assert "# **Solution to exercise 2**\n\n# %% jupyter={\"source_hidden\": true}\nsquare = total * total" in downloads.script(nb)
+    assert not downloads.intro_text(read_page(FIXTURES / "good.md"), "PyTorch", "u", "v").count("Solution")
+
+
+def test_update_outputs_writes_a_solutions_outputs_inside_its_tabs(tmp_path):
+    page = tmp_path / "page.md"
+    written = (FIXTURES / "exercises.md").read_text()
+    output = re.compile(r'\n\n *<!--pytest-codeblocks:expected-output-->\n\n *```text title="Output"\n(?:.*\n)*? *```(?=\n)')
+    page.write_text(output.sub("", written))
+    assert output.findall(written) and "Output" not in page.read_text()
+    assert run_page(page, "--update-outputs").returncode == 0
+    assert page.read_text() == written
 
 
 def test_program_runs_as_a_script_so_autograph_reads_the_source():

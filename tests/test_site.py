@@ -27,20 +27,33 @@ def page(browser, site_url):
 
 
 def selected_tabs(page) -> set[str]:
-    """The labels of the selected tab in every tab set on the page."""
+    """The labels of the selected tab in every tab set on the page, those in collapsed solutions included (their
+    labels are not drawn, so their text is read from the document, not from what is rendered)."""
     return set(page.eval_on_selector_all(
         ".tabbed-set", "sets => sets.map(s => { const i = s.querySelector(':scope > input:checked');"
-        " return s.querySelector(`label[for='${i.id}']`).innerText.trim(); })"))
+        " return s.querySelector(`label[for='${i.id}']`).textContent.trim(); })"))
+
+
+def open_solutions(page):
+    """Open every collapsed solution of the page, as a reader clicks "Solution"."""
+    solutions = page.locator("article details:not([open]) > summary")
+    assert solutions.count() >= 2, "the page's exercises have collapsed solutions"
+    for _ in range(solutions.count()):
+        solutions.first.click()
 
 
 def test_picking_tensorflow_switches_every_tab_on_other_pages_and_survives_a_reload(page, site_url):
+    """Every tab set follows, those of the exercises' solutions too: they open on the tab the reader picked."""
     page.goto(site_url + "tensors/")
     assert selected_tabs(page) == {"PyTorch"}
     page.locator(".tabbed-labels label", has_text="TensorFlow").first.click()
+    open_solutions(page)
     assert selected_tabs(page) == {"TensorFlow"}
     page.goto(site_url + "autograd/")
+    open_solutions(page)
     assert selected_tabs(page) == {"TensorFlow"}
     page.reload()
+    open_solutions(page)
     assert selected_tabs(page) == {"TensorFlow"}
 
 

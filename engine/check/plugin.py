@@ -34,7 +34,7 @@ from ..page.outputs import write_outputs
 from ..run import program
 from ..run.compare import explain_difference, outputs_match
 from ..settings import COUNTS_VARIABLE, DOCS, FRAMEWORKS, ROOT, program_environment, without_startup_lines
-from . import drift, reader, session, site_build
+from . import drift, reader, reuse, session, shards, site_build
 
 GPU_CHECKS = {
     "PyTorch": "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)",
@@ -42,6 +42,7 @@ GPU_CHECKS = {
 }
 runs_key = pytest.StashKey[dict]()  # (page path, framework) -> program.Running, then ProgramRun
 printed_key = pytest.StashKey[dict]()  # page -> {block line: stdout}, for --update-outputs
+keys_key = pytest.StashKey[dict]()  # program name -> its key, for a program that runs and may be recorded (--reuse)
 
 
 def pytest_addoption(parser):
@@ -62,6 +63,19 @@ def pytest_addoption(parser):
     group.addoption("--drift-report", type=Path, metavar="FILE",
                     help="the versions matrix: record every block's outcome (same, differs, fails) in FILE "
                          "(make test-versions)")
+    group.addoption("--reuse", action="store_true",
+                    help="reuse the recorded run of every program whose code, snippet files, engine, versions, environment "
+                         "and machine are unchanged since it last passed (make test; never when CI is set; see reuse.py)")
+    group.addoption("--shard", metavar="K/N",
+                    help="run the K-th of N shards: its share of the pages and test files, balanced by "
+                         "tests/durations.json, and no site tests (shards.py; make test SHARDS=N SHARD=K)")
+    group.addoption("--site-only", action="store_true",
+                    help="with --with-site and --records: only the site build, the reader's-view checks and the site "
+                         "tests, against the program runs the shards recorded (make test-site)")
+    group.addoption("--records", type=Path, metavar="DIR",
+                    help="a shard writes its program runs into DIR/shard-K/; --site-only reads every shard's from DIR")
+    group.addoption("--record-durations", type=Path, metavar="FILE",
+                    help="write the seconds each page and test file took into FILE (make durations)")
     group.addoption("--reader-environment", action="store_true",
                     help="run the programs in a reader's plain shell (all cores, no TF_* variables) instead of the "
                          "engine's environment; TensorFlow's start-up lines on stderr are then allowed")
@@ -79,6 +93,7 @@ def is_worker(config) -> bool:
 def pytest_configure(config):
     config.stash[runs_key] = {}
     config.stash[printed_key] = {}
+    config.stash[keys_key] = {}
     config.addinivalue_line("markers", "xdist_group(name): run these tests on the same pytest-xdist worker")
     config.addinivalue_line("markers", "site(first=False): the test reads the built site (it waits for the session's build); "
                             "first=True: it starts before the other site tests")
@@ -87,8 +102,27 @@ def pytest_configure(config):
     # The first process of the session: everything the processes share lives in one folder (session.py).
     config._guide_session = Path(tempfile.mkdtemp(prefix="guide-session-"))
     session.begin(config._guide_session, config.getoption("session_timeout"))
-    if config.getoption("with_site"):
+    if config.getoption("site_only"):
+        _load_shard_records(config)
+    if config.getoption("with_site") and not config.getoption("collectonly"):
+        reuse.notebook_cache(config.getoption("reuse"))
         config._guide_build = site_build.start(session.site())
+
+
+def _load_shard_records(config) -> None:
+    """--site-only: the shards' program runs become this session's records, each program recorded by one shard."""
+    folder = config.getoption("records")
+    if folder is None or not config.getoption("with_site"):
+        raise pytest.UsageError("--site-only needs --with-site and --records DIR (the folder the shards wrote into)")
+    found: dict[str, list[Path]] = {}
+    for record in sorted(folder.glob("shard-*/*.json")):
+        found.setdefault(record.name, []).append(record)
+    twice = {name: [p.parent.name for p in paths] for name, paths in found.items() if len(paths) > 1}
+    if twice:
+        raise pytest.UsageError(f"--records {folder}: programs recorded by more than one shard (a stale shard folder?): "
+                                + "; ".join(f"{name} in {', '.join(where)}" for name, where in sorted(twice.items())))
+    for name, (record,) in found.items():
+        shutil.copyfile(record, session.directory() / "runs" / name)
 
 
 def pytest_sessionstart(session):
@@ -132,6 +166,25 @@ def pytest_collection_modifyitems(session, config, items):
             return 1
         return 2 if isinstance(item, ReaderItem) or marker is not None else 0
     items.sort(key=rank)  # stable: within each rank, the collection order
+    if config.getoption("shard") or config.getoption("site_only"):
+        _select(config, items, lambda item: rank(item) > 0)
+
+
+def _select(config, items, reads_site) -> None:
+    """--shard K/N keeps this shard's units and no site test; --site-only keeps only the site tests (shards.py)."""
+    if config.getoption("site_only"):
+        keep = [item for item in items if reads_site(item)]
+    else:
+        try:
+            shard, count = shards.parse(config.getoption("shard"))
+        except ValueError as err:
+            raise pytest.UsageError(str(err)) from None
+        candidates = [item for item in items if not reads_site(item)]
+        assignment = shards.assign([shards.unit(i.nodeid) for i in candidates], count, shards.durations())
+        keep = [item for item in candidates if assignment[shards.unit(item.nodeid)] == shard]
+    kept = set(map(id, keep))
+    config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept])
+    items[:] = keep
 
 
 class GuideFailure(Exception):
@@ -222,21 +275,42 @@ def program_name(page: Page, framework: str) -> str:
 
 
 def page_run(config, page: Page, framework: str) -> program.ProgramRun:
-    """The run of one of the page's programs. The first call starts every selected program of the page at once."""
+    """The run of one of the page's programs. The first call starts every selected program of the page at once, or,
+    with --reuse, takes the recorded run of each one whose key is unchanged (reuse.py)."""
     runs = config.stash[runs_key]
     if (page.path, framework) not in runs:
         for other in page.frameworks():
             if other in selected_frameworks(config):
-                codes = [program.Code(b.code, str(b.source), b.source_line, b.skipif) for b in page.program(other) if b.runs]
-                runs[page.path, other] = program.start(program_name(page, other), codes, config.getoption("program_timeout"),
-                                                       reader=config.getoption("reader_environment"),
-                                                       output_limit=config.getoption("output_limit"))
+                runs[page.path, other] = _start(config, program_name(page, other),
+                                                [program.Code(b.code, str(b.source), b.source_line, b.skipif)
+                                                 for b in page.program(other) if b.runs])
     found = runs[page.path, framework]
     if isinstance(found, program.Running):
         found = runs[page.path, framework] = found.wait()
-        if session.VARIABLE in os.environ:
-            session.write_atomically(session.run_record(found.name), found.to_json())
+        if found.name in config.stash[keys_key]:
+            reuse.save(config.stash[keys_key].pop(found.name), found)
+        _record_for_session(found)
     return found
+
+
+def _record_for_session(run: program.ProgramRun) -> None:
+    """The session's record of a program run, for the reader's-view checks (which may run in another process)."""
+    if session.VARIABLE in os.environ:
+        session.write_atomically(session.run_record(run.name), run.to_json())
+
+
+def _start(config, name: str, codes: list[program.Code]) -> program.Running | program.ProgramRun:
+    reader_environment = config.getoption("reader_environment")
+    options = {"timeout": config.getoption("program_timeout"), "output_limit": config.getoption("output_limit")}
+    if reuse.enabled(config.getoption("reuse")) and not config.getoption("update_outputs"):
+        run_key = reuse.key(name, codes, reader=reader_environment, options=options)
+        recorded = reuse.load(run_key)
+        if recorded is not None:
+            accounting.record("reuse", name, os.getpid())
+            _record_for_session(recorded)
+            return recorded
+        config.stash[keys_key][name] = run_key
+    return program.start(name, codes, options["timeout"], reader=reader_environment, output_limit=options["output_limit"])
 
 
 class Program(pytest.Collector):
@@ -289,7 +363,8 @@ class BlockItem(GuideItem):
         if not block.runs:
             pytest.skip(f"{relative(block.page)}:{block.line}: {block.skip_reason}")
         run = program_.run()
-        self.user_properties += [("program_seconds", run.seconds), ("gpu", any(run.environment.get("gpu", {}).values()))]
+        self.user_properties += [("program_seconds", run.seconds), ("reused", run.reused),
+                                 ("gpu", any(run.environment.get("gpu", {}).values()))]
         for position, earlier in enumerate(program_.blocks[: self.position]):
             result = program_.result(position)
             if earlier.runs and (result is None or result.status == "failed"):
@@ -380,6 +455,9 @@ class ReaderItem(GuideItem):
         if status["returncode"] != 0:
             raise GuideFailure(f"the site build failed, so the reader's view cannot be checked:\n{status['log']}")
         record = session.run_record(program_name(self.page, self.framework))
+        if self.config.getoption("site_only") and not record.exists():
+            raise GuideFailure(f"{program_name(self.page, self.framework)}: no shard recorded a run of this program "
+                               f"(--records {self.config.getoption('records')}): every shard must run before the site job")
         run = program.ProgramRun.from_json(session.wait_for(record, f"the program run recorded in {record.name}"))
         problems = reader.problems(session.site(), relative(self.page.path), self.framework, run)
         if problems:
@@ -387,12 +465,16 @@ class ReaderItem(GuideItem):
 
 
 def pytest_runtest_logreport(report):
-    """With --drift-report, the first process keeps every block item's call report (the workers' too)."""
+    """With --drift-report, the first process keeps every block item's call report (the workers' too); it adds up
+    every test's seconds by page or test file, for --record-durations."""
     if report.when == "call" and any(name == drift.PROPERTY for name, _ in report.user_properties):
         _drift_reports.append(report)
+    if not report.nodeid.endswith("::reader"):  # a reader's-view check belongs to the site job, not to its page's shard
+        _seconds[shards.unit(report.nodeid)] = _seconds.get(shards.unit(report.nodeid), 0.0) + report.duration
 
 
 _drift_reports: list = []
+_seconds: dict[str, float] = {}
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -409,6 +491,12 @@ def pytest_sessionfinish(session, exitstatus):
             builds.update(record.environment.get("builds", {}))
         drift.write(config.getoption("drift_report"), _drift_reports, versions,
                     "reader" if config.getoption("reader_environment") else "engine", builds)
+    if config.getoption("record_durations"):
+        shards.write_durations(config.getoption("record_durations"), _seconds)
+    if config.getoption("shard") and config.getoption("records"):
+        kept = config.getoption("records") / f"shard-{shards.parse(config.getoption('shard'))[0]}"
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.copytree(config._guide_session / "runs", kept)
     build = getattr(config, "_guide_build", None)
     if build is not None:
         late = site_build.join(build, config._guide_session / "site")  # at the latest at the session's deadline

@@ -24,9 +24,12 @@ def _block_reports(terminalreporter):
 def write_summary(terminalreporter, accounting: tuple[str, list[str]] | None = None) -> None:
     pages: dict[str, dict] = defaultdict(lambda: {"executed": 0, "failed": 0, "skipped": [], "not run": 0})
     seconds: dict[tuple[str, str], float] = {}
+    reused: set[tuple[str, str]] = set()
     on_gpu = 0
     for page, framework, outcome, reason, properties in _block_reports(terminalreporter):
-        if "program_seconds" in properties:
+        if properties.get("reused"):
+            reused.add((page, framework))
+        elif "program_seconds" in properties:
             seconds[page, framework] = properties["program_seconds"]
         on_gpu += outcome != "skipped" and bool(properties.get("gpu"))
         counts = pages[page]
@@ -47,6 +50,9 @@ def write_summary(terminalreporter, accounting: tuple[str, list[str]] | None = N
     skipped = sum(len(c["skipped"]) for c in pages.values())
     write(f"{total} blocks executed on {len(pages)} page{'s' if len(pages) != 1 else ''}"
           + (f", {on_gpu} of them in programs that saw a GPU" if on_gpu else "") + f"; {skipped} skipped")
+    if reused:
+        write(f"{len(reused)} programs were not run: their recorded results were reused, as nothing that can change "
+              "their output changed (--reuse; CI=1 runs everything)")
     if accounting:
         write(f"work done: {accounting[0]}")
         for problem in accounting[1]:
@@ -64,6 +70,8 @@ def write_summary(terminalreporter, accounting: tuple[str, list[str]] | None = N
         for reason in counts["skipped"]:
             write(f"      skipped: {reason}")
     shown = None if terminalreporter.verbosity > 0 else 5  # -v: every program
-    write("slowest programs:" if shown else "every program, slowest first:")
+    if not seconds:
+        return
+    write("slowest programs run:" if shown else "every program run, slowest first:")
     for (page, framework), time in sorted(seconds.items(), key=lambda item: item[1], reverse=True)[:shown]:
         write(f"  {time:6.1f} s  {page} [{framework}]")

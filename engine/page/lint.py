@@ -1,7 +1,7 @@
 """Checks a page must pass before it runs, and the snippets lint of all the pages together.
 
-    problems(page)                   fences, tab pairs, each tab's files, snippet files shown whole and in order
-                                     (the page's lint item, docs/x.md::lint)
+    problems(page)                   fences, tab pairs, each tab's files, snippet files shown whole and in order,
+                                     exercises and their collapsed solutions (the page's lint item, docs/x.md::lint)
     snippet_problems(docs, snippets) each file under snippets/ included by exactly one page under docs/ (the
                                      session's one snippets item, docs::snippets)
 """
@@ -18,6 +18,10 @@ from .model import SECTION_MARKER, Page, snippet_preprocessor
 from .scan import scan, tab_sets
 
 SHELL_FENCES = {"sh", "bash", "shell", "zsh"}
+HEADING = re.compile(r"^(?P<level>#{1,6})[ \t]+(?P<text>.*?)[ \t#]*$")
+EXERCISE_HEADING = re.compile(r"^Exercise (?P<number>\d+): \S")
+EXERCISES, RECAP = "Exercises", "What you can do now"
+SOLUTION_HEADER = '??? success "Solution"'
 # A script named like a package it imports imports itself instead (Python puts the script's folder first on sys.path).
 SHADOWING_NAMES = {"tensorflow", "torch", "keras", "numpy", "sklearn", "jax", "pytorch"}
 
@@ -34,7 +38,8 @@ class Problem:
 
 def problems(page: Page) -> list[Problem]:
     """Everything wrong with a page that can be seen without running it."""
-    return fence_problems(page) + tab_problems(page) + framework_file_problems(page) + coverage_problems(page)
+    return (fence_problems(page) + tab_problems(page) + framework_file_problems(page) + coverage_problems(page)
+            + exercise_problems(page))
 
 
 def fence_problems(page: Page) -> list[Problem]:
@@ -87,6 +92,65 @@ def framework_file_problems(page: Page) -> list[Problem]:
             problems.append(Problem(page.path, block.line, f"the {block.framework} tab includes {relative(block.include.path)}, "
                                     f"the {others[0]} program: each tab includes its own framework's file "
                                     f"({block.framework.lower()}_code.py)"))
+    return problems
+
+
+def _headings(page: Page) -> list[tuple[int, int, str]]:
+    """(line, level, text) of each Markdown heading outside fences, in page order."""
+    fenced = {n for f in page.fences for n in range(f.line, f.end_line + 1)}
+    found = []
+    for number, line in enumerate(page.lines, 1):
+        match = HEADING.match(line)
+        if match and number not in fenced:
+            found.append((number, len(match["level"]), match["text"]))
+    return found
+
+
+def exercise_problems(page: Page) -> list[Problem]:
+    """Exercises and their solutions keep one shape (CONTRIBUTING.md, "Exercises"): a `## Exercises` section just
+    before `## What you can do now`; in it, each exercise under `### Exercise N: Title`, numbered from 1, followed by
+    exactly one collapsed `??? success "Solution"` admonition that holds a PyTorch/TensorFlow tab pair. The downloads
+    mark a solution's cells as the solution to exercise N from that shape."""
+    problems = []
+    headings = _headings(page)
+    exercises = [(line, level, text) for line, level, text in headings if EXERCISE_HEADING.match(text)]
+    section = next((h for h in headings if h[1] == 2 and h[2] == EXERCISES), None)
+    if not exercises and not page.solutions and section is None:
+        return []
+    if section is not None:
+        following = next((h for h in headings if h[0] > section[0] and h[1] <= 2), None)
+        if following is None or following[1:] != (2, RECAP):
+            problems.append(Problem(page.path, section[0], f'"## {EXERCISES}" comes just before "## {RECAP}", the '
+                                    "page's closing list"))
+        if not exercises:
+            problems.append(Problem(page.path, section[0], f'"## {EXERCISES}" holds no "### Exercise 1: ..." heading'))
+    for number, (line, level, text) in enumerate(exercises, 1):
+        parent = next((h for h in reversed(headings) if h[0] < line and h[1] < level), None)
+        if level != 3 or parent is None or parent[1:] != (2, EXERCISES):
+            problems.append(Problem(page.path, line, f'an exercise is a level-3 heading, "### {text}", in the '
+                                    f'"## {EXERCISES}" section'))
+        if int(EXERCISE_HEADING.match(text)["number"]) != number:
+            problems.append(Problem(page.path, line, f'"{text}" is the page\'s exercise {number}: number the exercises '
+                                    "1, 2, ... in page order"))
+        end = next((h[0] for h in headings if h[0] > line and h[1] <= level), len(page.lines) + 1)
+        inside = [s for s in page.solutions if line < s.line < end]
+        if len(inside) != 1:
+            problems.append(Problem(page.path, line, f'"{text}" has {len(inside)} solutions: put exactly one '
+                                    f"{SOLUTION_HEADER} admonition under the exercise's text"))
+    for solution in page.solutions:
+        admonition = solution.admonition
+        header = f'{admonition.mark} {admonition.kind}' + (f' "{admonition.title}"' if admonition.title else "")
+        if header != SOLUTION_HEADER:
+            problems.append(Problem(page.path, solution.line, f"'{header}': a collapsed admonition holding code is an "
+                                    f"exercise's solution; write its header {SOLUTION_HEADER}"))
+        heading = next((h for h in reversed(headings) if h[0] < solution.line), None)
+        if heading is None or not EXERCISE_HEADING.match(heading[2]):
+            problems.append(Problem(page.path, solution.line, f'a solution stands under its exercise\'s heading, '
+                                    f'"### Exercise {solution.number}: ..."'))
+        blocks = [b for b in page.blocks if b.solution == solution.number]
+        if any(b.framework is None for b in blocks) or {b.framework for b in blocks} != set(FRAMEWORKS):
+            problems.append(Problem(page.path, solution.line, "a solution holds a PyTorch/TensorFlow tab pair, indented "
+                                    "inside it, and no code outside the tabs"))
     return problems
 
 

@@ -30,7 +30,7 @@ from ..settings import FRAMEWORKS, MKDOCS_YML, ROOT
 from . import markers
 from .errors import PageError, relative
 from .markers import Marker
-from .scan import INCLUDE, Fence, Scan, Tab, scan
+from .scan import INCLUDE, Admonition, Fence, Scan, Tab, around, scan
 
 SECTION_MARKER = re.compile(r"--8<--\s*\[\s*(?P<kind>start|end)\s*:\s*(?P<name>[-\w]+)\s*\]")
 
@@ -61,6 +61,7 @@ class Block:
     skipif: str | None = None  # an expression evaluated inside the program; true means skip
     stderr_reason: str | None = None  # why the block may write to stderr (a guide:stderr marker)
     tab_set: int | None = None
+    solution: int | None = None  # the number of the exercise whose collapsed solution holds the block
 
     @property
     def source(self) -> Path:
@@ -84,6 +85,20 @@ class Block:
 
 
 @dataclass
+class Solution:
+    """An exercise's solution: a collapsed admonition (`??? success "Solution"`) under its exercise, holding a tab
+    pair whose blocks run with the rest of the page's program. Every collapsed admonition that holds a Python block,
+    or is titled "Solution", is one; the lint checks its shape."""
+
+    number: int  # the exercise it solves: its order among the page's solutions, from 1
+    admonition: Admonition
+
+    @property
+    def line(self) -> int:
+        return self.admonition.line
+
+
+@dataclass
 class Page:
     path: Path
     lines: list[str]
@@ -93,6 +108,8 @@ class Page:
     owner: list[Tab | None]  # for each line (0-based), the innermost tab it sits in
     markers: list[Marker] = field(default_factory=list)
     same_output_sets: list[tuple[int, int]] = field(default_factory=list)  # (marker line, tab set id)
+    admonitions: list[Admonition] = field(default_factory=list)
+    solutions: list[Solution] = field(default_factory=list)  # in page order
 
     @property
     def title(self) -> str:
@@ -100,6 +117,11 @@ class Page:
 
     def program(self, framework: str) -> list[Block]:
         return [b for b in self.blocks if b.framework in (framework, None)]
+
+    def solution_at(self, line: int) -> Solution | None:
+        """The solution that holds `line` (its header, its text, its tabs), if any."""
+        holding = around(self.admonitions, line)
+        return next((s for a in holding for s in self.solutions if s.admonition is a), None)
 
     def frameworks(self) -> list[str]:
         """The frameworks that have a program on this page (a page with only untabbed blocks has one: both)."""
@@ -234,6 +256,7 @@ def _parse(path: Path) -> Page:
             block.expected_line, block.expected_end_line = output.line, output.end_line
         blocks.append(block)
 
+    solutions = _solutions(layout, blocks)
     same_output = []
     for marker in page_markers:
         if marker.kind == "same-output":
@@ -241,7 +264,20 @@ def _parse(path: Path) -> Page:
             if following is None:
                 raise PageError(path, marker.line, "<!--guide:same-output--> must stand just before a tab set")
             same_output.append((marker.line, following.set_id))
-    return Page(path, lines, blocks, layout.fences, layout.tabs, layout.owner, page_markers, same_output)
+    return Page(path, lines, blocks, layout.fences, layout.tabs, layout.owner, page_markers, same_output,
+                layout.admonitions, solutions)
+
+
+def _solutions(layout: Scan, blocks: list[Block]) -> list[Solution]:
+    """The page's solutions, numbered in page order; each block inside one learns its number."""
+    holding = {block.line: next((a for a in around(layout.admonitions, block.line) if a.collapsed), None)
+               for block in blocks}
+    found = [a for a in layout.admonitions
+             if a.collapsed and (a.title == "Solution" or any(h is a for h in holding.values()))]
+    solutions = [Solution(number, admonition) for number, admonition in enumerate(found, 1)]
+    for block in blocks:
+        block.solution = next((s.number for s in solutions if s.admonition is holding[block.line]), None)
+    return solutions
 
 
 def _outputs(layout: Scan, page_markers: list[Marker], path: Path) -> dict[int, tuple[int, Fence]]:

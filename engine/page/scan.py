@@ -12,6 +12,10 @@ marker. A fence that is never closed is a PageError naming its line.
 Tabs follow pymdownx.tabbed: a `=== "Label"` header, and under it the lines indented deeper than the header.
 Consecutive headers at the same indentation form one tab set, as pymdownx.tabbed renders them; `===!` starts a new
 set, and any other line at that indentation or less ends the set.
+
+Admonitions follow Python-Markdown's admonition and pymdownx.details alike: a `!!! type "Title"` header (always
+open), `??? type "Title"` (collapsible, collapsed) or `???+ type "Title"` (collapsible, open), and under it the lines
+indented deeper than the header. An exercise's solution is a collapsed one (the page model, model.py, says which).
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<ticks>`{3,}|~{3,})(?P<info>.*)$")
 TAB_HEADER = re.compile(r'^(?P<indent>[ \t]*)===(?P<flags>[!+]*)[ \t]+"(?P<label>[^"]*)"[ \t]*$')
 # A comment that looks like a marker (`<!--pytest...-->` or `<!--guide:...-->`); markers.parse says what it means.
 COMMENT = re.compile(r"^\s*<!--[-\s]*(?P<body>(pytest|guide)\S*.*?)[-\s]*-->\s*$")
+# An admonition's header: `!!! note`, `??? success "Solution"`, `???+ tip "Title"` (a type may have further classes)
+ADMONITION = re.compile(r'^(?P<indent>[ \t]*)(?P<mark>!!!|\?\?\?\+?)[ \t]+(?P<kind>[\w-]+(?:[ \t]+[\w-]+)*)'
+                        r'(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$')
 # An include line of pymdownx.snippets: --8<-- "snippets/<chapter>/<framework>_code.py:<section>"
 INCLUDE = re.compile(r'^\s*-{1,}8<-{1,}[ \t]+"(?P<target>[^"]+)"\s*$')
 
@@ -67,12 +74,27 @@ class Tab:
 
 
 @dataclass
+class Admonition:
+    line: int  # 1-based line of the header
+    indent: int
+    mark: str  # "!!!" (always open), "???" (collapsed), "???+" (collapsible, open)
+    kind: str  # "note", "success", ... (with any further classes)
+    title: str | None  # None when the header gives none (the site then shows the type)
+    end_line: int = 0  # the last non-blank line of its body (its header's line when it has none)
+
+    @property
+    def collapsed(self) -> bool:
+        return self.mark == "???"
+
+
+@dataclass
 class Scan:
     lines: list[str]
     fences: list[Fence]  # in page order
     tabs: list[Tab]  # every tab header, in page order
     owner: list[Tab | None]  # for each line (0-based), the innermost tab it sits in
     comments: list[tuple[int, str]]  # (line, body) of each marker-like comment outside fences
+    admonitions: list[Admonition]  # every admonition header, in page order (`around` gives those that hold a line)
 
     def fence_at(self, line: int) -> Fence | None:
         """The fence that opens on `line`."""
@@ -109,11 +131,15 @@ def scan(lines: list[str], path: Path | str) -> Scan:
     owner: list[Tab | None] = []
     comments: list[tuple[int, str]] = []
     open_tabs: list[Tab] = []  # nested tabs, outermost first
+    admonitions: list[Admonition] = []
+    open_admonitions: list[Admonition] = []  # nested, outermost first
     set_at_indent: dict[int, int] = {}  # indentation -> the set a further header there joins
     opening: re.Match | None = None  # the open fence's first line
     opened_at, body = 0, []
     for number, line in enumerate(lines, 1):
         if opening is not None:  # inside a fence: only its closing line matters
+            for admonition in open_admonitions:  # a fence in an admonition is part of it
+                admonition.end_line = number
             if _closes(line, opening.group("ticks")):
                 fences.append(Fence(opened_at, number, opening.group("indent"), opening.group("ticks"),
                                     opening.group("info").strip(), tuple(body)))
@@ -129,6 +155,14 @@ def scan(lines: list[str], path: Path | str) -> Scan:
         indent = _indent(line)
         while open_tabs and indent <= open_tabs[-1].indent:
             open_tabs.pop()
+        while open_admonitions and indent <= open_admonitions[-1].indent:
+            open_admonitions.pop()
+        for admonition in open_admonitions:
+            admonition.end_line = number
+        if found := ADMONITION.match(line):
+            admonition = Admonition(number, indent, found["mark"], found["kind"], found["title"], number)
+            admonitions.append(admonition)
+            open_admonitions.append(admonition)
         header = TAB_HEADER.match(line)
         # a line at this indentation or less that is not a header ends the sets that could continue there
         for level in [level for level in set_at_indent if level >= indent]:
@@ -150,7 +184,12 @@ def scan(lines: list[str], path: Path | str) -> Scan:
         owner.append(open_tabs[-1] if open_tabs else None)
     if opening is not None:
         raise PageError(path, opened_at, f"code fence {opening.group('ticks')} is never closed")
-    return Scan(lines, fences, tabs, owner, comments)
+    return Scan(lines, fences, tabs, owner, comments, admonitions)
+
+
+def around(admonitions: list[Admonition], line: int) -> list[Admonition]:
+    """The admonitions that hold `line` (their header or their body), innermost first."""
+    return sorted((a for a in admonitions if a.line <= line <= a.end_line), key=lambda a: a.line, reverse=True)
 
 
 def tab_sets(tabs: list[Tab]) -> list[list[Tab]]:

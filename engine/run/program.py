@@ -80,6 +80,7 @@ class ProgramRun:
     crash: str | None = None  # the child's own stderr when it died without finishing, or why it was stopped
     environment: dict = field(default_factory=dict)  # versions and GPUs, reported after the last piece
     seconds: float = 0.0
+    reused: bool = False  # recorded by an earlier session and reused, not run (engine.check.reuse)
 
     @property
     def finished(self) -> bool:

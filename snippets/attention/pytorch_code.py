@@ -26,6 +26,12 @@ q4, k4, v4 = q.unsqueeze(1), k.unsqueeze(1), v.unsqueeze(1)  # add a heads axis 
 fused = F.scaled_dot_product_attention(q4, k4, v4)
 print("query", tuple(q4.shape), "-> output", tuple(fused.shape))
 print("same as the written-out version:", torch.allclose(fused[:, 0], attended, atol=1e-6))
+
+from torch.nn.attention import SDPBackend, sdpa_kernel
+
+with sdpa_kernel(SDPBackend.FLASH_ATTENTION):  # allow only the flash kernel: an error if it cannot run
+    flash = F.scaled_dot_product_attention(q4, k4, v4)
+print("flash kernel, same result:", torch.allclose(flash, fused, atol=1e-6))
 # --8<-- [end:sdpa]
 
 # --8<-- [start:mha]

@@ -26,6 +26,11 @@ q4, k4, v4 = q[:, :, None, :], k[:, :, None, :], v[:, :, None, :]  # add a heads
 fused = keras.ops.dot_product_attention(q4, k4, v4)
 print("query", tuple(q4.shape), "-> output", tuple(fused.shape))
 print("same as the written-out version:", np.allclose(fused[:, :, 0], attended, atol=1e-6))
+
+try:
+    keras.ops.dot_product_attention(q4, k4, v4, flash_attention=True)  # ask for the flash kernel
+except ValueError as err:
+    print(f"{keras.backend.backend()} backend: {err}")
 # --8<-- [end:sdpa]
 
 # --8<-- [start:mha]

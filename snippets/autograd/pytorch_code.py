@@ -113,3 +113,37 @@ new_loss = ((w * inputs + b - targets) ** 2).mean()
 print(f"w = {w.item():.3f}, b = {b.item():.3f}")
 print(f"loss {loss.item():.3f} -> {new_loss.item():.3f}")
 # --8<-- [end:descent-step]
+
+# --8<-- [start:exercise-by-hand]
+def f(x):
+    return torch.sin(x) * x**2
+
+
+def f_prime(x):  # worked out by hand: product rule
+    return torch.cos(x) * x**2 + 2 * x * torch.sin(x)
+
+
+x = torch.linspace(-2.0, 2.0, 5, requires_grad=True)
+f(x).sum().backward()  # each f(x[i]) depends on x[i] alone, so x.grad[i] is f'(x[i])
+print("autograd:", [round(g, 3) for g in x.grad.tolist()])
+print("by hand: ", [round(g, 3) for g in f_prime(x.detach()).tolist()])
+print("largest difference below 1e-6:", (x.grad - f_prime(x.detach())).abs().max().item() < 1e-6)
+# --8<-- [end:exercise-by-hand]
+
+# --8<-- [start:exercise-descent]
+def bowl(p):  # lowest at (1, -2), where it is 0
+    return (p[0] - 1) ** 2 + 10 * (p[1] + 2) ** 2
+
+
+point = torch.tensor([0.0, 0.0], requires_grad=True)  # (x, y)
+learning_rate = 0.04
+print(f"start: f = {bowl(point).item():.1f}")
+for step in range(100):
+    loss = bowl(point)
+    loss.backward()
+    with torch.no_grad():
+        point -= learning_rate * point.grad
+    point.grad = None  # without this, every step would add up all the gradients so far
+x_min, y_min = point.tolist()
+print(f"x = {x_min:.3f}, y = {y_min:.3f}, f = {bowl(point).item():.4f}")
+# --8<-- [end:exercise-descent]

@@ -109,3 +109,37 @@ new_loss = tf.reduce_mean((w * inputs + b - targets) ** 2)
 print(f"w = {w.numpy():.3f}, b = {b.numpy():.3f}")
 print(f"loss {loss.numpy():.3f} -> {new_loss.numpy():.3f}")
 # --8<-- [end:descent-step]
+
+# --8<-- [start:exercise-by-hand]
+def f(x):
+    return tf.sin(x) * x**2
+
+
+def f_prime(x):  # worked out by hand: product rule
+    return tf.cos(x) * x**2 + 2 * x * tf.sin(x)
+
+
+x = tf.Variable(tf.linspace(-2.0, 2.0, 5))
+with tf.GradientTape() as tape:
+    total = tf.reduce_sum(f(x))
+grad = tape.gradient(total, x)  # each f(x[i]) depends on x[i] alone, so grad[i] is f'(x[i])
+print("autograd:", [round(g, 3) for g in grad.numpy().tolist()])
+print("by hand: ", [round(g, 3) for g in f_prime(x).numpy().tolist()])
+print("largest difference below 1e-6:", float(tf.reduce_max(tf.abs(grad - f_prime(x)))) < 1e-6)
+# --8<-- [end:exercise-by-hand]
+
+# --8<-- [start:exercise-descent]
+def bowl(p):  # lowest at (1, -2), where it is 0
+    return (p[0] - 1) ** 2 + 10 * (p[1] + 2) ** 2
+
+
+point = tf.Variable([0.0, 0.0])  # (x, y)
+learning_rate = 0.04
+print(f"start: f = {bowl(point).numpy():.1f}")
+for step in range(100):
+    with tf.GradientTape() as tape:
+        loss = bowl(point)
+    point.assign_sub(learning_rate * tape.gradient(loss, point))  # a fresh gradient at every step
+x_min, y_min = point.numpy().tolist()
+print(f"x = {x_min:.3f}, y = {y_min:.3f}, f = {bowl(point).numpy():.4f}")
+# --8<-- [end:exercise-descent]

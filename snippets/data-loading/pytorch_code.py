@@ -117,3 +117,35 @@ for epoch in range(3):
         batches += 1
     print(f"epoch {epoch + 1}: {batches} batches, mean loss {total / len(norm_ds):.3f}")
 # --8<-- [end:train]
+
+# --8<-- [start:exercise-left-out]
+ids = TensorDataset(torch.arange(23))  # 23 examples; each one is its own number
+loader = DataLoader(ids, batch_size=5, shuffle=True, drop_last=True,
+                    generator=torch.Generator().manual_seed(0))
+print("predicted batches:", 23 // 5, "| len(loader):", len(loader))
+left_out = []
+for epoch in range(2):
+    seen = [int(i) for (batch,) in loader for i in batch]
+    print(f"epoch {epoch + 1}: {len(seen)} examples, all different: {len(set(seen)) == len(seen)}")
+    left_out.append(set(range(23)) - set(seen))
+print("3 left out each epoch:", [len(s) for s in left_out], "| not the same 3:", left_out[0] != left_out[1])
+# --8<-- [end:exercise-left-out]
+
+# --8<-- [start:exercise-batch-transform]
+from torch.utils.data import default_collate
+
+calls = []
+
+
+def standardise_batch(examples):
+    xb, yb = default_collate(examples)  # stack the examples into a batch first
+    calls.append(tuple(xb.shape))
+    return (xb - torch.from_numpy(mean)) / torch.from_numpy(std), yb
+
+
+per_batch = DataLoader(ds, batch_size=4, collate_fn=standardise_batch)
+per_example = DataLoader(norm_ds, batch_size=4)
+same = all(torch.allclose(a, b, atol=1e-6) for (a, _), (b, _) in zip(per_batch, per_example))
+print("same batches as the per-example transform:", same)
+print("transform calls:", len(calls), "shapes:", calls)
+# --8<-- [end:exercise-batch-transform]

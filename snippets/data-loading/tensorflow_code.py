@@ -85,3 +85,27 @@ print("steps per epoch:", history.params["steps"])
 for epoch, loss in enumerate(history.history["loss"]):
     print(f"epoch {epoch + 1}: mean loss {loss:.3f}")
 # --8<-- [end:train]
+
+# --8<-- [start:exercise-left-out]
+ids = tf.data.Dataset.range(23)  # 23 examples; each one is its own number
+loader = ids.shuffle(buffer_size=23, seed=0).batch(5, drop_remainder=True)
+print("predicted batches:", 23 // 5, "| len(loader):", len(loader))
+left_out = []
+for epoch in range(2):
+    seen = [int(i) for batch in loader for i in batch]
+    print(f"epoch {epoch + 1}: {len(seen)} examples, all different: {len(set(seen)) == len(seen)}")
+    left_out.append(set(range(23)) - set(seen))
+print("3 left out each epoch:", [len(s) for s in left_out], "| not the same 3:", left_out[0] != left_out[1])
+# --8<-- [end:exercise-left-out]
+
+# --8<-- [start:exercise-batch-transform]
+def standardise_batch(xb, yb):
+    print("tracing standardise_batch, x shape:", tuple(xb.shape))
+    return (xb - mean) / std, yb
+
+
+per_batch = ds.batch(4).map(standardise_batch)
+per_example = norm_ds.batch(4)  # the page's per-example map, then batches
+same = all(np.allclose(a, b, atol=1e-6) for (a, _), (b, _) in zip(per_batch, per_example))
+print("same batches as the per-example transform:", same)
+# --8<-- [end:exercise-batch-transform]

@@ -268,3 +268,40 @@ for x, y in loader:
     out = probe(x)
 print("forward ran for", len(loader), "batches, output", tuple(out.shape))
 # --8<-- [end:breakpoint-graph]
+
+# --8<-- [start:exercise-layer-shapes]
+classifier = nn.Sequential(
+    nn.Conv2d(1, 4, kernel_size=3),  # 28x28 -> 26x26
+    nn.ReLU(),
+    nn.MaxPool2d(2),  # 26x26 -> 13x13
+    nn.Linear(4 * 13 * 13, 10),  # meant to give 10 class scores
+)
+
+
+def print_shape(layer, inputs, output):
+    print(f"{type(layer).__name__:10} -> {tuple(output.shape)}")
+
+
+hooks = [layer.register_forward_hook(print_shape) for layer in classifier]
+try:
+    classifier(torch.zeros(1, 1, 28, 28))
+except RuntimeError as err:
+    show(err)
+for hook in hooks:
+    hook.remove()
+
+classifier.insert(3, nn.Flatten())  # the fix: flatten before the linear layer
+print("fixed:", tuple(classifier(torch.zeros(1, 1, 28, 28)).shape))
+# --8<-- [end:exercise-layer-shapes]
+
+# --8<-- [start:exercise-pixels]
+pixels = torch.from_numpy(np.random.default_rng(0).integers(0, 256, size=(2, 1, 28, 28), dtype=np.uint8))
+conv = nn.Conv2d(1, 4, kernel_size=3)
+try:
+    conv(pixels)
+except RuntimeError as err:
+    show(err)
+
+scaled = pixels.float() / 255  # the fix: float32 in [0, 1]
+print("fixed:", tuple(conv(scaled).shape), conv(scaled).dtype)
+# --8<-- [end:exercise-pixels]

@@ -283,3 +283,34 @@ for x, y in loader:
 print(f"train_step ran for {len(loader)} batches, last loss {float(loss):.4f}")
 tf.config.run_functions_eagerly(False)  # switch it back when you are done
 # --8<-- [end:breakpoint-graph]
+
+# --8<-- [start:exercise-layer-shapes]
+classifier = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    keras.layers.Conv2D(4, 3),  # 28x28 -> 26x26
+    keras.layers.ReLU(),
+    keras.layers.MaxPooling2D(2),  # 26x26 -> 13x13
+    keras.layers.Dense(10),  # meant to give 10 class scores
+])
+
+x = np.zeros((1, 28, 28, 1), "float32")
+for layer in classifier.layers:  # call the layers one by one
+    x = layer(x)
+    print(f"{type(layer).__name__:12} -> {tuple(x.shape)}")
+
+fixed = keras.Sequential([keras.Input(shape=(28, 28, 1))] + classifier.layers[:3]
+                         + [keras.layers.Flatten(), keras.layers.Dense(10)])  # the fix
+print("fixed:", tuple(fixed(np.zeros((1, 28, 28, 1), "float32")).shape))
+# --8<-- [end:exercise-layer-shapes]
+
+# --8<-- [start:exercise-pixels]
+pixels = tf.constant(np.random.default_rng(0).integers(0, 256, size=(2, 28, 28, 1), dtype=np.uint8))
+kernel = tf.random.normal((3, 3, 1, 4))  # (height, width, in channels, out channels), float32
+try:
+    tf.nn.conv2d(pixels, kernel, strides=1, padding="VALID")
+except tf.errors.InvalidArgumentError as err:
+    show(err)
+
+scaled = tf.cast(pixels, tf.float32) / 255  # the fix: float32 in [0, 1]
+print("fixed:", tuple(tf.nn.conv2d(scaled, kernel, strides=1, padding="VALID").shape), scaled.dtype)
+# --8<-- [end:exercise-pixels]

@@ -109,6 +109,11 @@ print(tuple(compiled_model(batch).shape))
 print(torch.allclose(compiled_model(batch), model(batch)))
 # --8<-- [end:model]
 
+# --8<-- [start:xla]
+print("torch.compile backends:", torch.compiler.list_backends())  # torch.compile(model, backend=...)
+print("model:", type(model).__name__, "| what torch.compile returned:", type(compiled_model).__name__)
+# --8<-- [end:xla]
+
 # --8<-- [start:debug]
 torch.compiler.set_stance("force_eager")  # compiled functions now run as plain Python
 graphs.clear()
@@ -116,3 +121,46 @@ print(double_plus_one(torch.tensor([4.0])).tolist())
 print("graphs captured:", len(graphs))
 torch.compiler.set_stance("default")
 # --8<-- [end:debug]
+
+# --8<-- [start:exercise-count-retracing]
+graphs.clear()
+
+
+@torch.compile(backend=counting_backend)
+def sgd_update(weights, gradient, lr):
+    return weights - lr * gradient
+
+
+batch_sizes = [4, 4, 4, 2]  # three full batches and a smaller last one
+for lr in [0.1, 0.05]:  # a Python float, halved after the first epoch
+    for n in batch_sizes:
+        sgd_update(torch.ones(n), torch.ones(n), lr)
+print("Python float lr, 2 epochs:", len(graphs))
+
+graphs.clear()
+
+
+@torch.compile(backend=counting_backend)
+def sgd_update_tensor_lr(weights, gradient, lr):  # the same body, compiled afresh
+    return weights - lr * gradient
+
+
+for lr in [0.1, 0.05]:
+    for n in batch_sizes:
+        sgd_update_tensor_lr(torch.ones(n), torch.ones(n), torch.tensor(lr))
+print("tensor lr, 2 epochs:", len(graphs))
+# --8<-- [end:exercise-count-retracing]
+
+# --8<-- [start:exercise-branch]
+graphs.clear()
+
+
+def double_or_negate(x):
+    return torch.where(x.sum() > 0, x * 2, -x)  # both branches computed, one chosen per call
+
+
+compiled_branch = torch.compile(double_or_negate, backend=counting_backend)
+inputs = [torch.ones(2), -torch.ones(2), torch.tensor([3.0, -1.0]), torch.tensor([-3.0, 1.0])]
+print("same as the if version:", all(torch.equal(compiled_branch(x), sign_and_sum(x)[0]) for x in inputs))
+print("graphs captured:", len(graphs))
+# --8<-- [end:exercise-branch]

@@ -105,8 +105,59 @@ print(tuple(graph_model(batch).shape))
 print(bool(tf.reduce_all(tf.abs(graph_model(batch) - model(batch)) < 1e-6)))
 # --8<-- [end:model]
 
+# --8<-- [start:xla]
+def compiled_model():
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")  # jit_compile="auto", the default
+    return model
+
+
+print("physical devices:", [d.device_type for d in tf.config.list_physical_devices()])
+outside = compiled_model()
+print("outside a strategy: jit_compile", outside.jit_compile, "| strategy", type(outside.distribute_strategy).__name__)
+with tf.distribute.OneDeviceStrategy("/cpu:0").scope():
+    inside = compiled_model()
+print("inside a strategy:  jit_compile", inside.jit_compile, "| strategy", type(inside.distribute_strategy).__name__)
+# --8<-- [end:xla]
+
 # --8<-- [start:debug]
 tf.config.run_functions_eagerly(True)  # tf.function bodies now run as plain Python
 print(double_plus_one(tf.constant([4.0])).numpy().tolist())
 tf.config.run_functions_eagerly(False)
 # --8<-- [end:debug]
+
+# --8<-- [start:exercise-count-retracing]
+@tf.function
+def sgd_update(weights, gradient, lr):
+    return weights - lr * gradient
+
+
+batch_sizes = [4, 4, 4, 2]  # three full batches and a smaller last one
+for lr in [0.1, 0.05]:  # a Python float, halved after the first epoch
+    for n in batch_sizes:
+        sgd_update(tf.ones(n), tf.ones(n), lr)
+print("Python float lr, 2 epochs:", sgd_update.experimental_get_tracing_count())
+
+
+@tf.function
+def sgd_update_tensor_lr(weights, gradient, lr):  # the same body, traced afresh
+    return weights - lr * gradient
+
+
+for lr in [0.1, 0.05]:
+    for n in batch_sizes:
+        sgd_update_tensor_lr(tf.ones(n), tf.ones(n), tf.constant(lr))
+print("tensor lr, 2 epochs:", sgd_update_tensor_lr.experimental_get_tracing_count())
+# --8<-- [end:exercise-count-retracing]
+
+# --8<-- [start:exercise-branch]
+@tf.function
+def double_or_negate(x):
+    return tf.cond(tf.reduce_sum(x) > 0, lambda: x * 2, lambda: -x)  # a graph conditional
+
+
+inputs = [tf.ones(2), -tf.ones(2), tf.constant([3.0, -1.0]), tf.constant([-3.0, 1.0])]
+same = all(bool(tf.reduce_all(double_or_negate(x) == sign_and_sum(x)[0])) for x in inputs)
+print("same as the if version:", same)
+print("traces:", double_or_negate.experimental_get_tracing_count())
+# --8<-- [end:exercise-branch]

@@ -149,3 +149,24 @@ with torch.no_grad():
 for p, label in zip(probs, y_test[:3]):
     print(f"true {label}  predicted {int(p.argmax())}  probability {float(p.max()):.2f}  sum {float(p.sum()):.2f}")
 # --8<-- [end:predict]
+
+# --8<-- [start:exercise-confusion-by-hand]
+by_hand = np.zeros((10, 10), dtype=int)
+for t, p in zip(y_test, predicted):
+    by_hand[t, p] += 1  # row: true digit, column: predicted digit
+print("same as confusion_matrix:", np.array_equal(by_hand, cm))
+print("row sums = test images per digit:", np.array_equal(by_hand.sum(axis=1), np.bincount(y_test)))
+print("diagonal / total = accuracy:", np.isclose(np.trace(by_hand) / by_hand.sum(), (predicted == y_test).mean()))
+# --8<-- [end:exercise-confusion-by-hand]
+
+# --8<-- [start:exercise-loss-by-hand]
+with torch.no_grad():
+    logits = model(xt_test[:8]).double()  # float64 for the comparison
+labels = yt_test[:8]
+shift = logits.max(dim=1, keepdim=True).values
+log_sum_exp = shift[:, 0] + torch.log(torch.exp(logits - shift).sum(dim=1))  # shifted: no overflow
+by_hand = (log_sum_exp - logits[torch.arange(8), labels]).mean()  # -log p(right digit)
+library = nn.functional.cross_entropy(logits, labels)
+print(f"by hand {by_hand.item():.4f}, CrossEntropyLoss {library.item():.4f}")
+print("equal:", torch.allclose(by_hand, library))
+# --8<-- [end:exercise-loss-by-hand]

@@ -123,3 +123,23 @@ probs = keras.ops.convert_to_numpy(keras.ops.softmax(model.predict(xk_test[:3], 
 for p, label in zip(probs, y_test[:3]):
     print(f"true {label}  predicted {p.argmax()}  probability {p.max():.2f}  sum {p.sum():.2f}")
 # --8<-- [end:predict]
+
+# --8<-- [start:exercise-confusion-by-hand]
+by_hand = np.zeros((10, 10), dtype=int)
+for t, p in zip(y_test, predicted):
+    by_hand[t, p] += 1  # row: true digit, column: predicted digit
+print("same as confusion_matrix:", np.array_equal(by_hand, cm))
+print("row sums = test images per digit:", np.array_equal(by_hand.sum(axis=1), np.bincount(y_test)))
+print("diagonal / total = accuracy:", np.isclose(np.trace(by_hand) / by_hand.sum(), (predicted == y_test).mean()))
+# --8<-- [end:exercise-confusion-by-hand]
+
+# --8<-- [start:exercise-loss-by-hand]
+logits = model.predict(xk_test[:8], verbose=0).astype(np.float64)  # float64 for the comparison
+labels = y_test[:8]
+shift = logits.max(axis=1, keepdims=True)
+log_sum_exp = shift[:, 0] + np.log(np.exp(logits - shift).sum(axis=1))  # shifted: no overflow
+by_hand = (log_sum_exp - logits[np.arange(8), labels]).mean()  # -log p(right digit)
+library = float(from_logits(labels, logits))
+print(f"by hand {by_hand:.4f}, from_logits=True {library:.4f}")
+print("equal:", np.isclose(by_hand, library))
+# --8<-- [end:exercise-loss-by-hand]

@@ -132,3 +132,42 @@ print(f"one batch of 8:              gradient norm {one_batch.norm():.4f}")
 print(f"two batches of 4, added up:  gradient norm {two_batches.norm():.4f}")
 print("same gradient:", torch.allclose(one_batch, two_batches, atol=1e-6))
 # --8<-- [end:accumulation]
+
+# --8<-- [start:exercise-device-helper]
+def best_device():
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def to_device(model, batch, device):
+    """Moves the model in place and returns a copy of the batch (a dict of tensors) on the device."""
+    model.to(device)
+    return {name: tensor.to(device) for name, tensor in batch.items()}
+
+
+torch.manual_seed(0)
+net = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 3))
+data = {"features": torch.randn(5, 4), "labels": torch.tensor([0, 2, 1, 1, 0])}
+target = best_device()
+data = to_device(net, data, target)
+# compare types: torch.device("cuda") and the cuda:0 a tensor reports are not equal
+print("parameters checked:", len(list(net.parameters())))
+print("every parameter on the device:", all(p.device.type == target.type for p in net.parameters()))
+print("every batch tensor on the device:", all(t.device.type == target.type for t in data.values()))
+print("output shape:", tuple(net(data["features"]).shape))
+# --8<-- [end:exercise-device-helper]
+
+# --8<-- [start:exercise-parameter-bytes]
+small = torch.nn.Sequential(torch.nn.Linear(64, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
+small = small.to(torch.bfloat16)
+by_hand = (64 * 256 + 256) + (256 * 10 + 10)  # each Linear: a weight matrix and a bias
+bytes_per_number = 2  # bfloat16: 16 bits
+print(f"by hand:   {by_hand:,} numbers x {bytes_per_number} bytes = {by_hand * bytes_per_number:,} bytes")
+counted = sum(p.numel() for p in small.parameters())
+counted_bytes = sum(p.numel() * p.element_size() for p in small.parameters())
+print(f"framework: {counted:,} numbers, {counted_bytes:,} bytes")
+print("match:", counted_bytes == by_hand * bytes_per_number)
+# --8<-- [end:exercise-parameter-bytes]

@@ -104,3 +104,43 @@ print(f"one batch of 8:              gradient norm {tf.norm(one_batch):.4f}")
 print(f"two batches of 4, added up:  gradient norm {tf.norm(two_batches):.4f}")
 print("same gradient:", np.allclose(one_batch, two_batches, atol=1e-6))
 # --8<-- [end:accumulation]
+
+# --8<-- [start:exercise-device-helper]
+def best_device():
+    return "/GPU:0" if tf.config.list_physical_devices("GPU") else "/CPU:0"
+
+
+def device_type(name):
+    return tf.DeviceSpec.from_string(name).device_type  # "GPU" or "CPU", from either form of the name
+
+
+target = best_device()
+keras.utils.set_random_seed(0)
+with tf.device(target):  # weights and tensors made inside the block live on that device
+    net = keras.Sequential(
+        [keras.Input(shape=(4,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(3)]
+    )
+    data = {
+        "features": tf.constant(np.random.default_rng(0).normal(size=(5, 4)).astype("float32")),
+        "labels": tf.constant([0, 2, 1, 1, 0]),
+    }
+print("parameters checked:", len(net.weights))
+print("every parameter on the device:", all(device_type(w.value.device) == device_type(target) for w in net.weights))
+print("every batch tensor on the device:", all(device_type(t.device) == device_type(target) for t in data.values()))
+print("output shape:", tuple(net(data["features"]).shape))
+# --8<-- [end:exercise-device-helper]
+
+# --8<-- [start:exercise-parameter-bytes]
+small = keras.Sequential([
+    keras.Input(shape=(64,)),
+    keras.layers.Dense(256, activation="relu", dtype="bfloat16"),
+    keras.layers.Dense(10, dtype="bfloat16"),
+])
+by_hand = (64 * 256 + 256) + (256 * 10 + 10)  # each Dense: a kernel matrix and a bias
+bytes_per_number = 2  # bfloat16: 16 bits
+print(f"by hand:   {by_hand:,} numbers x {bytes_per_number} bytes = {by_hand * bytes_per_number:,} bytes")
+counted = small.count_params()
+counted_bytes = sum(int(np.prod(w.shape)) * tf.as_dtype(w.dtype).size for w in small.weights)
+print(f"framework: {counted:,} numbers, {counted_bytes:,} bytes")
+print("match:", counted_bytes == by_hand * bytes_per_number)
+# --8<-- [end:exercise-parameter-bytes]

@@ -66,3 +66,28 @@ from torch.utils.data import DataLoader, TensorDataset
 loader = DataLoader(TensorDataset(x_t, y_t), batch_size=32, shuffle=True)
 print("batches per epoch:", len(loader))
 # --8<-- [end:batches]
+
+# --8<-- [start:exercise-closed-form]
+design = torch.cat([x_t, torch.ones_like(x_t)], dim=1)  # columns x and 1: design @ [w, b] = w * x + b
+best_weight, best_bias = torch.linalg.lstsq(design, y_t).solution.flatten().tolist()
+print(f"least squares: weight={best_weight:.3f} bias={best_bias:.3f}")
+print("trained line within 0.01 of it:", abs(weight - best_weight) < 0.01 and abs(bias - best_bias) < 0.01)
+# --8<-- [end:exercise-closed-form]
+
+# --8<-- [start:exercise-mini-batches]
+line = nn.Linear(1, 1).to(device)
+with torch.no_grad():
+    line.weight.fill_(0.0)
+    line.bias.fill_(0.0)
+line_optimizer = torch.optim.SGD(line.parameters(), lr=0.1)
+in_order = DataLoader(TensorDataset(x_t, y_t), batch_size=20, shuffle=False)  # 5 batches, always the same
+
+updates = 0
+for epoch in range(10):
+    for batch_x, batch_y in in_order:
+        line_optimizer.zero_grad()
+        loss_fn(line(batch_x), batch_y).backward()
+        line_optimizer.step()
+        updates += 1
+print(f"updates: {updates} | weight={line.weight.item():.3f} bias={line.bias.item():.3f}")
+# --8<-- [end:exercise-mini-batches]

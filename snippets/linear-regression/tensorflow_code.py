@@ -58,3 +58,21 @@ steps_before = int(model.optimizer.iterations)
 model.fit(x, y, epochs=1, verbose=0)  # batch_size not given: Keras uses 32
 print("batches per epoch:", int(model.optimizer.iterations) - steps_before)
 # --8<-- [end:batches]
+
+# --8<-- [start:exercise-closed-form]
+design = tf.concat([x, tf.ones_like(x)], axis=1)  # columns x and 1: design @ [w, b] = w * x + b
+best_weight, best_bias = tf.reshape(tf.linalg.lstsq(design, y), [-1]).numpy().tolist()
+print(f"least squares: weight={best_weight:.3f} bias={best_bias:.3f}")
+print("trained line within 0.01 of it:",
+      bool(abs(kernel[0, 0] - best_weight) < 0.01 and abs(bias[0] - best_bias) < 0.01))
+# --8<-- [end:exercise-closed-form]
+
+# --8<-- [start:exercise-mini-batches]
+line = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+line.set_weights([np.zeros((1, 1)), np.zeros(1)])
+line.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss=keras.losses.MeanSquaredError())
+line.fit(x, y, batch_size=20, epochs=10, shuffle=False, verbose=0)  # 5 batches, always the same
+
+line_kernel, line_bias = line.get_weights()
+print(f"updates: {int(line.optimizer.iterations)} | weight={line_kernel[0, 0]:.3f} bias={line_bias[0]:.3f}")
+# --8<-- [end:exercise-mini-batches]

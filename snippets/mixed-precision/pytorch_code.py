@@ -109,3 +109,68 @@ print("hidden computes in:", str(h.dtype).removeprefix("torch."),
 print("losses:", [round(v, 3) for v in losses])
 print("loss scale:", scaler.get_scale())
 # --8<-- [end:float16]
+
+# --8<-- [start:clip-resume]
+def scaled_backward():
+    optimizer.zero_grad()
+    with torch.autocast(device.type, dtype=torch.float16):
+        out, _ = model(X_t)
+        loss = nn.functional.cross_entropy(out.float(), y_t)
+    scaler.scale(loss).backward()
+
+
+def grad_norm():
+    return torch.nn.utils.get_total_norm([p.grad for p in model.parameters()]).item()
+
+
+scaled_backward()
+scaled_norm = grad_norm()
+scaler.unscale_(optimizer)  # divides the gradients by the scale, in place
+true_norm = grad_norm()
+print(f"gradient norm before unscale_: {scaled_norm:.3g} | after: {true_norm:.3g} | ratio: {scaled_norm / true_norm:.0f}")
+torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=0.5)  # clips the true gradients
+print(f"after clipping: {grad_norm():.3g}")
+scaler.step(optimizer)  # knows that this optimizer's gradients are unscaled already
+scaler.update()
+
+scaled_backward()
+model.hidden.weight.grad[0, 0] = float("inf")  # as if this step had overflowed in float16
+scaler.step(optimizer)  # skipped
+scaler.update()  # and the scale is halved
+print("scale after an overflow:", scaler.get_scale())
+checkpoint = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "scaler": scaler.state_dict()}
+torch.save(checkpoint, "checkpoint.pt")
+
+checkpoint = torch.load("checkpoint.pt")  # resuming: a new scaler starts from its defaults
+scaler = torch.amp.GradScaler(device.type)
+print("new scaler:", scaler.get_scale())
+scaler.load_state_dict(checkpoint["scaler"])
+print("after load_state_dict:", scaler.get_scale())
+# --8<-- [end:clip-resume]
+
+# --8<-- [start:exercise-exact-integers]
+for dtype in (torch.float16, torch.bfloat16):
+    integers = torch.arange(0, 5000)  # int64: every integer exactly
+    round_trip = integers.to(dtype).to(torch.int64)
+    first_lost = integers[round_trip != integers][0].item()  # the first integer the format rounds away
+    step = 1.0
+    while torch.tensor(1.0 + step / 2).to(dtype).item() > 1.0:  # halve the step while 1 + step/2 still differs from 1
+        step /= 2
+    info = torch.finfo(dtype)
+    print(f"{str(dtype).removeprefix('torch.'):>8}: exact up to {first_lost - 1}, {first_lost} -> "
+          f"{torch.tensor(first_lost).to(dtype).item():g} | next after 1: 1 + {step:.3g}, eps: {step == info.eps}")
+# --8<-- [end:exercise-exact-integers]
+
+# --8<-- [start:exercise-conv-autocast]
+torch.manual_seed(0)
+conv = nn.Conv2d(3, 4, kernel_size=3).to(device)
+images = torch.from_numpy(np.random.default_rng(2).normal(size=(2, 3, 8, 8)).astype("float32")).to(device)
+with torch.autocast(device.type, dtype=torch.bfloat16):
+    mixed = conv(images)
+print("weights:", str(conv.weight.dtype).removeprefix("torch."), "| output:", str(mixed.dtype).removeprefix("torch."))
+
+by_hand = nn.functional.conv2d(images.bfloat16(), conv.weight.bfloat16(), conv.bias.bfloat16())  # cast, then compute
+print("same as casting by hand:", torch.allclose(mixed.float(), by_hand.float(), rtol=1e-2, atol=1e-2))
+full = conv(images)  # float32 all the way
+print("close to float32 (within 2%):", bool((mixed.float() - full).abs().max() < 0.02 * full.abs().max()))
+# --8<-- [end:exercise-conv-autocast]

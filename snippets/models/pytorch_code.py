@@ -104,3 +104,29 @@ print("input:", tuple(images.shape))
 print("after conv:", tuple(cnn[0](images).shape))
 print("output:", tuple(cnn(images).shape))
 # --8<-- [end:layout]
+
+# --8<-- [start:exercise-count]
+by_hand = (784 * 256 + 256) + (256 * 64 + 64) + (64 * 10 + 10)  # weights + biases of each layer
+deeper = nn.Sequential(
+    nn.Linear(784, 256), nn.ReLU(),
+    nn.Linear(256, 64), nn.ReLU(),
+    nn.Linear(64, 10),
+)
+counted = sum(p.numel() for p in deeper.parameters())
+print(f"by hand: {by_hand:,} | counted: {counted:,} | equal: {by_hand == counted}")
+# --8<-- [end:exercise-count]
+
+# --8<-- [start:exercise-forward]
+with torch.no_grad():
+    hidden = torch.relu(inputs @ model.hidden.weight.T + model.hidden.bias)  # weight is (out, in): transpose it
+    logits_by_hand = hidden @ model.out.weight.T + model.out.bias
+    print("weights:", tuple(model.hidden.weight.shape), tuple(model.out.weight.shape))
+    print("same logits as model(inputs):", torch.allclose(logits_by_hand, model(inputs), atol=1e-5))
+# --8<-- [end:exercise-forward]
+
+# --8<-- [start:exercise-conv-size]
+size = (28 + 2 * 2 - 5) // 2 + 1  # (input + 2 * padding - kernel) // stride + 1
+conv = nn.Conv2d(1, 8, kernel_size=5, stride=2, padding=2).to(device)
+print("by the formula:", size)
+print("output:", tuple(conv(torch.zeros(2, 1, 28, 28, device=device)).shape))  # NCHW
+# --8<-- [end:exercise-conv-size]

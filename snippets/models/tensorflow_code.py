@@ -105,3 +105,32 @@ print("input:", tuple(images.shape))
 print("after conv:", tuple(cnn.layers[0](images).shape))
 print("output:", tuple(cnn(images).shape))
 # --8<-- [end:layout]
+
+# --8<-- [start:exercise-count]
+by_hand = (784 * 256 + 256) + (256 * 64 + 64) + (64 * 10 + 10)  # weights + biases of each layer
+deeper = keras.Sequential([
+    keras.Input(shape=(784,)),
+    keras.layers.Dense(256, activation="relu"),
+    keras.layers.Dense(64, activation="relu"),
+    keras.layers.Dense(10),
+])
+counted = deeper.count_params()
+print(f"by hand: {by_hand:,} | counted: {counted:,} | equal: {by_hand == counted}")
+# --8<-- [end:exercise-count]
+
+# --8<-- [start:exercise-forward]
+hidden_layer, out_layer = model.get_layer("hidden"), model.get_layer("out")
+hidden = keras.ops.relu(inputs @ hidden_layer.kernel + hidden_layer.bias)  # kernel is (in, out): no transpose
+logits_by_hand = (hidden @ out_layer.kernel + out_layer.bias).numpy()
+print("kernels:", tuple(hidden_layer.kernel.shape), tuple(out_layer.kernel.shape))
+print("same logits as model(inputs):", np.allclose(logits_by_hand, model(inputs).numpy(), atol=1e-5))
+# --8<-- [end:exercise-forward]
+
+# --8<-- [start:exercise-conv-size]
+import math
+
+size = math.ceil(28 / 2)  # padding="same": ceil(input / stride), whatever the kernel
+conv = keras.layers.Conv2D(8, kernel_size=5, strides=2, padding="same")
+print("by the formula:", size)
+print("output:", tuple(conv(np.zeros((2, 28, 28, 1), dtype="float32")).shape))  # NHWC
+# --8<-- [end:exercise-conv-size]

@@ -115,3 +115,31 @@ result_1 = totals.clone().index_add_(0, index, values)  # uses atomic adds on a 
 result_2 = totals.clone().index_add_(0, index, values)
 print("same result twice:", torch.equal(result_1, result_2))
 # --8<-- [end:deterministic]
+
+# --8<-- [start:exercise-same-seed]
+def build(seed):
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 1))
+
+
+def same_weights(model_a, model_b):
+    return all(torch.equal(a, b) for a, b in zip(model_a.parameters(), model_b.parameters()))
+
+
+print("seed 0 twice, same weights:", same_weights(build(0), build(0)))
+print("seed 0 and seed 1, same weights:", same_weights(build(0), build(1)))
+# --8<-- [end:exercise-same-seed]
+
+# --8<-- [start:exercise-epochs]
+def two_epochs(seed):
+    shuffler = torch.Generator().manual_seed(seed)
+    loader = DataLoader(TensorDataset(torch.arange(8)), batch_size=8, shuffle=True, generator=shuffler)
+    return [batch.tolist() for _ in range(2) for (batch,) in loader]
+
+
+first_run = two_epochs(seed=3)
+torch.rand(100)  # the rest of the program draws random numbers in between
+second_run = two_epochs(seed=3)
+print("epoch 1 and epoch 2 differ:", first_run[0] != first_run[1])
+print("same two epochs again:", first_run == second_run)
+# --8<-- [end:exercise-epochs]

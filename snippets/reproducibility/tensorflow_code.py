@@ -94,3 +94,32 @@ result_1 = tf.tensor_scatter_nd_add(totals, index[:, None], values)
 result_2 = tf.tensor_scatter_nd_add(totals, index[:, None], values)
 print("same result twice:", bool(tf.reduce_all(result_1 == result_2)))
 # --8<-- [end:deterministic]
+
+# --8<-- [start:exercise-same-seed]
+def build(seed):
+    keras.utils.set_random_seed(seed)
+    return keras.Sequential(
+        [keras.Input(shape=(4,)), keras.layers.Dense(3, activation="relu"), keras.layers.Dense(1)]
+    )
+
+
+def same_weights(model_a, model_b):
+    return all(np.array_equal(a, b) for a, b in zip(model_a.get_weights(), model_b.get_weights()))
+
+
+print("seed 0 twice, same weights:", same_weights(build(0), build(0)))
+print("seed 0 and seed 1, same weights:", same_weights(build(0), build(1)))
+# --8<-- [end:exercise-same-seed]
+
+# --8<-- [start:exercise-epochs]
+def two_epochs(seed):
+    dataset = tf.data.Dataset.range(8).shuffle(buffer_size=8, seed=seed).batch(8)  # reshuffles each epoch
+    return [batch.numpy().tolist() for _ in range(2) for batch in dataset]
+
+
+first_run = two_epochs(seed=3)
+tf.random.uniform([100])  # the rest of the program draws random numbers in between
+second_run = two_epochs(seed=3)
+print("epoch 1 and epoch 2 differ:", first_run[0] != first_run[1])
+print("same two epochs again:", first_run == second_run)
+# --8<-- [end:exercise-epochs]

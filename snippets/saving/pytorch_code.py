@@ -177,3 +177,38 @@ served = torch.export.load("model.pt2").module()
 with torch.no_grad():
     print("max difference:", (model(x) - served(x)).abs().max().item())
 # --8<-- [end:export]
+
+# --8<-- [start:exercise-no-optimizer]
+checkpoint = {"model": model.state_dict(), "optimizer": optimizer.state_dict()}
+torch.save(checkpoint, "exercise.pt")
+saved = torch.load("exercise.pt", map_location=device)
+
+
+def resume(with_optimizer_state):
+    copy = Net().to(device)
+    copy.load_state_dict(saved["model"])
+    copy_optimizer = torch.optim.Adam(copy.parameters(), lr=0.01)
+    if with_optimizer_state:
+        copy_optimizer.load_state_dict(saved["optimizer"])
+    train(copy, copy_optimizer, steps=5)
+    return copy
+
+
+full, weights_only = resume(with_optimizer_state=True), resume(with_optimizer_state=False)
+with torch.no_grad():
+    print("full checkpoint vs weights only, same predictions:", torch.allclose(full(x), weights_only(x)))
+    print(f"largest difference: {(full(x) - weights_only(x)).abs().max().item():.2f}")
+# --8<-- [end:exercise-no-optimizer]
+
+# --8<-- [start:exercise-other-build]
+torch.save(model.state_dict(), "net.pt")
+sequential = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3)).to(device)  # same layers, other names
+print(list(sequential.state_dict()))
+
+renamed = {key.replace("hidden.", "0.").replace("out.", "2."): value for key, value in torch.load("net.pt").items()}
+print(sequential.load_state_dict(renamed))
+
+model.eval()
+with torch.no_grad():
+    print("predictions match:", torch.equal(model(x), sequential(x)))
+# --8<-- [end:exercise-other-build]

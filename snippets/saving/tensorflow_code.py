@@ -130,3 +130,37 @@ served = tf.saved_model.load("exported")  # no Keras needed to load this
 outputs = served.serve(tf.constant(x)).numpy()
 print("max difference:", float(np.abs(model(x).numpy() - outputs).max()))
 # --8<-- [end:export]
+
+# --8<-- [start:exercise-no-optimizer]
+model.save("exercise.keras")  # weights, optimizer state and compile settings
+model.save_weights("exercise.weights.h5")  # the weights alone
+
+
+def resume(with_optimizer_state):
+    if with_optimizer_state:
+        copy = keras.models.load_model("exercise.keras")
+    else:
+        copy = build_model()
+        copy.load_weights("exercise.weights.h5")
+        copy.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")  # a fresh Adam
+    copy.fit(x, y, batch_size=100, epochs=5, shuffle=False, verbose=0)
+    return copy
+
+
+full, weights_only = resume(with_optimizer_state=True), resume(with_optimizer_state=False)
+print("full checkpoint vs weights only, same predictions:",
+      np.allclose(full(x).numpy(), weights_only(x).numpy()))
+print(f"largest difference: {float(np.abs(full(x).numpy() - weights_only(x).numpy()).max()):.2f}")
+# --8<-- [end:exercise-no-optimizer]
+
+# --8<-- [start:exercise-other-build]
+model.save_weights("net.weights.h5")
+inputs = keras.Input(shape=(4,))  # the same layers, built as a functional model with default names
+hidden = keras.layers.Dense(8, activation="relu")(inputs)
+outputs = keras.layers.Dense(3)(hidden)
+functional = keras.Model(inputs, outputs)
+print([layer.name for layer in functional.layers[1:]])
+
+functional.load_weights("net.weights.h5")  # matched by layer order, not by name
+print("predictions match:", np.array_equal(model(x).numpy(), functional(x).numpy()))
+# --8<-- [end:exercise-other-build]

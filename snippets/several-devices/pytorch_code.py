@@ -92,3 +92,48 @@ for name, w in (("one device: ", one), ("two devices:", two)):
     print(name, "weights", [round(float(v), 4) for v in w[:3]], "bias", round(float(w[3]), 4))
 print("max abs difference below 1e-6:", bool(np.abs(one - two).max() < 1e-6))
 # --8<-- [end:compare]
+
+# --8<-- [start:sampler]
+from torch.utils.data import DistributedSampler
+
+dataset = list(range(8))  # any object with a length will do: the sampler hands out indices
+for call_set_epoch in (False, True):
+    sampler = DistributedSampler(dataset, num_replicas=2, rank=0, shuffle=True, seed=0)  # as process 0 of 2
+    for epoch in range(2):
+        if call_set_epoch:
+            sampler.set_epoch(epoch)  # the order is drawn from seed + epoch
+        print(f"set_epoch {'called' if call_set_epoch else 'not called'}, epoch {epoch}: indices {list(sampler)}")
+# --8<-- [end:sampler]
+
+# --8<-- [start:learning-rate]
+import torch
+from torch import nn
+from torch.optim.lr_scheduler import LinearLR
+
+base_lr, base_batch = 0.05, 32  # a learning rate that works for batches of 32 on one device
+global_batch = 8 * 32  # 8 devices, 32 rows each
+peak_lr = base_lr * global_batch / base_batch  # linear scaling rule: 8 times the batch, 8 times the rate
+optimizer = torch.optim.SGD(nn.Linear(3, 1).parameters(), lr=peak_lr)
+warmup = LinearLR(optimizer, start_factor=base_lr / peak_lr, total_iters=5)  # base_lr to peak_lr in 5 steps
+rates = []
+for step in range(7):
+    rates.append(round(warmup.get_last_lr()[0], 3))
+    optimizer.step()
+    warmup.step()
+print("peak rate:", peak_lr, "| first 7 steps:", rates)
+# --8<-- [end:learning-rate]
+
+# --8<-- [start:rank-zero]
+from torch.nn.parallel import DistributedDataParallel
+
+# one process, rank 0 of 1: torchrun would start one such process per device
+dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{free_port()}", rank=0, world_size=1)
+model = DistributedDataParallel(nn.Linear(3, 1))
+if dist.get_rank() == 0:  # one process logs and writes the checkpoint; the others skip this
+    print(f"rank {dist.get_rank()} of {dist.get_world_size()} writes checkpoint.pt")
+    torch.save(model.module.state_dict(), "checkpoint.pt")  # .module: the model inside the DDP wrapper
+dist.barrier()  # every process waits here until the checkpoint is written
+print("keys through DDP:", list(model.state_dict()))
+print("keys saved:", list(torch.load("checkpoint.pt")))
+dist.destroy_process_group()
+# --8<-- [end:rank-zero]

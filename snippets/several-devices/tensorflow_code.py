@@ -55,3 +55,39 @@ for name, w in (("one device: ", one), ("two devices:", two)):
     print(name, "weights", [round(float(v), 4) for v in w[:3]], "bias", round(float(w[3]), 4))
 print("max abs difference below 1e-6:", bool(np.abs(one - two).max() < 1e-6))
 # --8<-- [end:compare]
+
+# --8<-- [start:shuffle]
+for reshuffle in (False, True):
+    dataset = tf.data.Dataset.range(8).shuffle(8, seed=0, reshuffle_each_iteration=reshuffle)
+    for epoch in range(2):  # each pass over a tf.data dataset is an epoch
+        print(f"reshuffle_each_iteration={reshuffle}, epoch {epoch}: {[int(i) for i in dataset]}")
+# --8<-- [end:shuffle]
+
+# --8<-- [start:learning-rate]
+class Warmup(keras.optimizers.schedules.LearningRateSchedule):
+    """Rises linearly from base_lr to peak_lr over warmup_steps, then stays at peak_lr."""
+
+    def __init__(self, base_lr, peak_lr, warmup_steps):
+        self.base_lr, self.peak_lr, self.warmup_steps = base_lr, peak_lr, warmup_steps
+
+    def __call__(self, step):
+        progress = keras.ops.minimum(keras.ops.cast(step, "float32") / self.warmup_steps, 1.0)
+        return self.base_lr + (self.peak_lr - self.base_lr) * progress
+
+
+base_lr, base_batch = 0.05, 32  # a learning rate that works for batches of 32 on one device
+global_batch = 8 * 32  # 8 replicas, 32 rows each: the batch that fit receives
+peak_lr = base_lr * global_batch / base_batch  # linear scaling rule: 8 times the batch, 8 times the rate
+schedule = Warmup(base_lr, peak_lr, warmup_steps=5)  # keras.optimizers.SGD(learning_rate=schedule)
+print("peak rate:", peak_lr, "| first 7 steps:", [round(float(schedule(step)), 3) for step in range(7)])
+# --8<-- [end:learning-rate]
+
+# --8<-- [start:chief]
+extended = strategy.extended
+print("should checkpoint:", extended.should_checkpoint, "| should save summaries:", extended.should_save_summary)
+model_two.save("two_devices.keras")  # one process drives both devices: one file, written once
+restored = keras.saving.load_model("two_devices.keras")  # loaded outside the scope: ordinary variables
+print("saved from:", type(model_two.layers[0].kernel.value).__name__,
+      "| restored:", type(restored.layers[0].kernel.value).__name__)
+print("same weights:", np.array_equal(weights(restored), two))
+# --8<-- [end:chief]

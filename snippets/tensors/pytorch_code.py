@@ -107,3 +107,27 @@ print(counts.tolist())
 bigger = counts + 1.0  # no underscore: a new tensor; counts is unchanged
 print(counts.tolist(), bigger.tolist())
 # --8<-- [end:mutability]
+
+# --8<-- [start:exercise-channel-mean]
+images = torch.from_numpy(np.random.default_rng(0).normal(5.0, 2.0, size=(8, 3, 4, 4)).astype(np.float32))
+channel_mean = images.mean(dim=(0, 2, 3), keepdim=True)  # one mean per channel
+print(tuple(channel_mean.shape))
+
+centred = images - channel_mean  # (8, 3, 4, 4) - (1, 3, 1, 1): repeated over N, H and W
+print(tuple(centred.shape))
+print(bool(centred.mean(dim=(0, 2, 3)).abs().max() < 1e-5))  # every channel's mean is now 0
+# --8<-- [end:exercise-channel-mean]
+
+# --8<-- [start:exercise-distances]
+rng = np.random.default_rng(1)
+points = torch.from_numpy(rng.normal(size=(5, 2)).astype(np.float32))
+centres = torch.from_numpy(rng.normal(size=(3, 2)).astype(np.float32))
+
+differences = points.unsqueeze(1) - centres.unsqueeze(0)  # (5, 1, 2) - (1, 3, 2)
+squared = (differences**2).sum(dim=-1)
+print(tuple(differences.shape), tuple(squared.shape))
+
+expanded = (points**2).sum(dim=1, keepdim=True) - 2 * points @ centres.T + (centres**2).sum(dim=1)
+print(torch.allclose(squared, expanded, atol=1e-5))
+print("nearest centre:", squared.argmin(dim=1).tolist())
+# --8<-- [end:exercise-distances]

@@ -113,3 +113,28 @@ print(state.numpy().tolist())
 bigger = state + 1.0  # a new tf.Tensor; state is unchanged
 print(state.numpy().tolist(), bigger.numpy().tolist())
 # --8<-- [end:mutability]
+
+# --8<-- [start:exercise-channel-mean]
+images = tf.constant(np.random.default_rng(0).normal(5.0, 2.0, size=(8, 3, 4, 4)).astype(np.float32))
+channel_mean = tf.reduce_mean(images, axis=(0, 2, 3), keepdims=True)  # one mean per channel
+print(tuple(channel_mean.shape))
+
+centred = images - channel_mean  # (8, 3, 4, 4) - (1, 3, 1, 1): repeated over N, H and W
+print(tuple(centred.shape))
+print(bool(tf.reduce_max(tf.abs(tf.reduce_mean(centred, axis=(0, 2, 3)))) < 1e-5))  # every channel's mean is now 0
+# --8<-- [end:exercise-channel-mean]
+
+# --8<-- [start:exercise-distances]
+rng = np.random.default_rng(1)
+points = tf.constant(rng.normal(size=(5, 2)).astype(np.float32))
+centres = tf.constant(rng.normal(size=(3, 2)).astype(np.float32))
+
+differences = tf.expand_dims(points, 1) - tf.expand_dims(centres, 0)  # (5, 1, 2) - (1, 3, 2)
+squared = tf.reduce_sum(differences**2, axis=-1)
+print(tuple(differences.shape), tuple(squared.shape))
+
+expanded = (tf.reduce_sum(points**2, axis=1, keepdims=True) - 2 * points @ tf.transpose(centres)
+            + tf.reduce_sum(centres**2, axis=1))
+print(np.allclose(squared.numpy(), expanded.numpy(), atol=1e-5))
+print("nearest centre:", tf.argmin(squared, axis=1).numpy().tolist())
+# --8<-- [end:exercise-distances]

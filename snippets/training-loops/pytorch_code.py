@@ -146,3 +146,54 @@ with torch.inference_mode():
     c = net(ones)
 print("eval() + inference_mode, requires_grad:", c.requires_grad)
 # --8<-- [end:no-grad]
+
+# --8<-- [start:exercise-evaluate]
+def evaluate(model, batch_size=50):
+    model.eval()  # Dropout off
+    total_loss, correct = 0.0, 0
+    with torch.no_grad():  # record nothing for autograd
+        for start in range(0, len(X_val_t), batch_size):
+            logits = model(X_val_t[start : start + batch_size])
+            labels = y_val_t[start : start + batch_size]
+            total_loss += loss_fn(logits, labels).item() * len(labels)  # undo the batch mean
+            correct += (logits.argmax(1) == labels).sum().item()
+    return total_loss / len(X_val_t), correct / len(X_val_t)
+
+
+torch.manual_seed(0)
+model = torch.nn.Sequential(
+    torch.nn.Linear(8, 32), torch.nn.ReLU(), torch.nn.Dropout(0.5), torch.nn.Linear(32, 3)
+).to(device)
+before = copy.deepcopy(model.state_dict())
+first, second = evaluate(model), evaluate(model)
+with torch.no_grad():
+    full_loss = loss_fn(model(X_val_t), y_val_t).item()  # the 120 examples in one batch
+print("two evaluations equal:", first == second)
+print("batched loss = one-batch loss:", abs(first[0] - full_loss) < 1e-5)
+print("weights unchanged:", all(torch.equal(before[k], v) for k, v in model.state_dict().items()))
+print("gradients stored:", any(p.grad is not None for p in model.parameters()))
+# --8<-- [end:exercise-evaluate]
+
+# --8<-- [start:exercise-clip-by-hand]
+model = make_model()
+model.zero_grad()
+loss_fn(model(xb), yb).backward()
+grads = [p.grad.clone() for p in model.parameters()]
+
+def norm(tensors):
+    return torch.sqrt(sum((t**2).sum() for t in tensors)).item()
+
+
+by_hand = [g * min(1.0, 0.5 / norm(grads)) for g in grads]  # one factor for all
+torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=0.5)
+print("global clipping by hand = library:", all(
+    torch.allclose(h, p.grad, atol=1e-6) for h, p in zip(by_hand, model.parameters())))
+
+per_tensor = [g * min(1.0, 0.5 / g.norm().item()) for g in grads]  # one factor per tensor
+for p, g in zip(model.parameters(), grads):
+    p.grad = g.clone()
+    torch.nn.utils.clip_grad_norm_([p], max_norm=0.5)  # each tensor on its own
+print("per-tensor clipping by hand = library:", all(
+    torch.allclose(h, p.grad, atol=1e-6) for h, p in zip(per_tensor, model.parameters())))
+print(f"combined norm: {norm(grads):.3f} before, {norm(by_hand):.3f} global, {norm(per_tensor):.3f} per tensor")
+# --8<-- [end:exercise-clip-by-hand]

@@ -149,3 +149,60 @@ unwatched = net(ones, training=False)  # outside the tape: nothing is recorded
 print("gradient inside tape:", tape.gradient(watched, net.trainable_variables)[0] is not None)
 print("gradient outside tape:", tape.gradient(unwatched, net.trainable_variables)[0] is not None)
 # --8<-- [end:no-grad]
+
+# --8<-- [start:exercise-evaluate]
+def evaluate(model, batch_size=50):
+    total_loss, correct = 0.0, 0
+    for start in range(0, len(X_val), batch_size):
+        logits = model(X_val[start : start + batch_size], training=False)  # Dropout off
+        labels = y_val[start : start + batch_size]
+        total_loss += float(loss_fn(labels, logits)) * len(labels)  # undo the batch mean
+        correct += int(np.sum(np.argmax(logits, axis=1) == labels))
+    return total_loss / len(X_val), correct / len(X_val)
+
+
+keras.utils.set_random_seed(0)
+model = keras.Sequential([
+    keras.Input(shape=(8,)),
+    keras.layers.Dense(32, activation="relu"),
+    keras.layers.Dropout(0.5),
+    keras.layers.Dense(3),
+])
+before = model.get_weights()
+first, second = evaluate(model), evaluate(model)
+full_loss = float(loss_fn(y_val, model(X_val, training=False)))  # the 120 examples in one batch
+print("two evaluations equal:", first == second)
+print("batched loss = one-batch loss:", abs(first[0] - full_loss) < 1e-5)
+print("weights unchanged:", all(np.array_equal(a, b) for a, b in zip(before, model.get_weights())))
+# --8<-- [end:exercise-evaluate]
+
+# --8<-- [start:exercise-clip-by-hand]
+model = make_model()
+with tf.GradientTape() as tape:
+    loss = loss_fn(yb, model(xb, training=True))
+grads = tape.gradient(loss, model.trainable_variables)
+
+
+def clipped_update(**clipping):
+    """What SGD with a learning rate of 1 subtracts from the weights: the clipped gradient."""
+    weights = [v.numpy() for v in model.trainable_variables]
+    keras.optimizers.SGD(learning_rate=1.0, **clipping).apply_gradients(zip(grads, model.trainable_variables))
+    update = [w - v.numpy() for w, v in zip(weights, model.trainable_variables)]
+    for v, w in zip(model.trainable_variables, weights):
+        v.assign(w)  # put the weights back
+    return update
+
+
+def norm(tensors):
+    return float(tf.sqrt(sum(tf.reduce_sum(t**2) for t in tensors)))
+
+
+by_hand = [g * min(1.0, 0.5 / norm(grads)) for g in grads]  # one factor for all
+print("global clipping by hand = library:", all(
+    np.allclose(h, u, atol=1e-6) for h, u in zip(by_hand, clipped_update(global_clipnorm=0.5))))
+
+per_tensor = [g * min(1.0, 0.5 / float(tf.norm(g))) for g in grads]  # one factor per tensor
+print("per-tensor clipping by hand = library:", all(
+    np.allclose(h, u, atol=1e-6) for h, u in zip(per_tensor, clipped_update(clipnorm=0.5))))
+print(f"combined norm: {norm(grads):.3f} before, {norm(by_hand):.3f} global, {norm(per_tensor):.3f} per tensor")
+# --8<-- [end:exercise-clip-by-hand]

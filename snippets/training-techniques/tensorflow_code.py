@@ -139,3 +139,48 @@ for name, ddof in [("unbiased (n - 1)", 1), ("biased (n)", 0)]:
     update = 0.9 * 1.0 + 0.1 * batch.var(0, ddof=ddof)  # the moving variance starts at 1
     print(f"0.9 + 0.1 * {name} variance:", [round(v, 4) for v in update.tolist()])
 # --8<-- [end:bn-variance]
+
+# --8<-- [start:exercise-warmup]
+import math
+
+
+def warmup_cosine(step, peak=0.1, warmup=3, total=10):
+    """Linear warmup from a quarter of the peak, then half a cosine down to 0."""
+    if step < warmup:
+        return peak * (0.25 + 0.75 * step / warmup)
+    return peak * 0.5 * (1 + math.cos(math.pi * (step - warmup) / (total - warmup)))
+
+
+by_hand = [warmup_cosine(step) for step in range(10)]
+schedule = keras.optimizers.schedules.CosineDecay(
+    initial_learning_rate=0.025, warmup_target=0.1, warmup_steps=3, decay_steps=7
+)  # warms up from 0.025 to 0.1 in 3 steps, then decays over 7
+library = [float(schedule(step)) for step in range(10)]
+print("by hand:", [round(lr, 4) for lr in by_hand])
+print("library:", [round(lr, 4) for lr in library])
+print("match:", np.allclose(by_hand, library, atol=1e-6))
+# --8<-- [end:exercise-warmup]
+
+# --8<-- [start:exercise-early-stop]
+val_losses = [0.9, 0.7, 0.62, 0.64, 0.6, 0.61, 0.63, 0.6, 0.65, 0.66, 0.58]
+patience = 3
+best, best_epoch, bad = float("inf"), 0, 0
+for epoch, loss in enumerate(val_losses, start=1):  # epochs counted from 1
+    if loss < best:  # strictly better: an equal loss is no improvement
+        best, best_epoch, bad = loss, epoch, 0
+    else:
+        bad += 1
+    if bad == patience:
+        break
+print(f"stops after epoch {epoch}; best epoch {best_epoch}, val loss {best}")
+
+# another route: Keras's EarlyStopping, driven by hand with the calls fit would make
+stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience)
+stopper.set_model(make_model(keras.optimizers.SGD()))
+stopper.on_train_begin()
+for keras_epoch, loss in enumerate(val_losses):  # fit counts epochs from 0
+    stopper.on_epoch_end(keras_epoch, {"val_loss": loss})
+    if stopper.model.stop_training:
+        break
+print("second route agrees:", (stopper.stopped_epoch + 1, stopper.best_epoch + 1) == (epoch, best_epoch))
+# --8<-- [end:exercise-early-stop]

@@ -83,6 +83,8 @@ print(f"after freezing the base: {count_trainable(model):,}")
 probe = copy.deepcopy(base)  # a copy, so the base itself stays as trained
 batch = X_new_train_t[:16]
 norm = probe[1]
+print("trained, parameters:", [name for name, _ in norm.named_parameters()])
+print("not trained, buffers:", [name for name, _ in norm.named_buffers()])
 batch_mean = probe[0](batch).mean(dim=0)  # what the BatchNorm layer sees, averaged over the batch
 for mode in ("train", "eval"):  # train(): what model.train() in a training loop does to the base
     getattr(probe, mode)()
@@ -101,6 +103,7 @@ print(f"frozen base + new head, digits 5-9: {accuracy(model, X_new_test_t, y_new
 # --8<-- [end:train-head]
 
 # --8<-- [start:fine-tune]
+frozen_model = copy.deepcopy(model)  # kept for the next section, which starts again from here
 base.requires_grad_(True)  # unfreeze
 print(f"trainable parameters: {count_trainable(model):,}")
 optimizer = torch.optim.Adam(
@@ -109,6 +112,27 @@ optimizer = torch.optim.Adam(
 print("learning rates:", [group["lr"] for group in optimizer.param_groups])
 model.train()
 base.eval()  # BatchNorm keeps the statistics of the old task
-train(model, optimizer, X_new_train_t, y_new_train_t, epochs=10, batch_size=8)
+train(model, optimizer, X_new_train_t, y_new_train_t, epochs=10, batch_size=5)
 print(f"fine-tuned, digits 5-9: {accuracy(model, X_new_test_t, y_new_test_t):.3f}")
 # --8<-- [end:fine-tune]
+
+# --8<-- [start:worse]
+def fine_tune_copy(base_lr, head_lr, batchnorm_eval):
+    tuned = copy.deepcopy(frozen_model)  # the frozen base and the trained head, before fine-tuning
+    tuned_base, tuned_head = tuned
+    tuned_base.requires_grad_(True)
+    optimizer = torch.optim.Adam(
+        [{"params": tuned_base.parameters(), "lr": base_lr}, {"params": tuned_head.parameters(), "lr": head_lr}]
+    )
+    tuned.train()
+    if batchnorm_eval:
+        tuned_base.eval()
+    train(tuned, optimizer, X_new_train_t, y_new_train_t, epochs=10, batch_size=5)
+    return accuracy(tuned, X_new_test_t, y_new_test_t)
+
+
+print(f"before unfreezing: {accuracy(frozen_model, X_new_test_t, y_new_test_t):.3f}")
+print(f"base lr 1e-4, BatchNorm in eval(): {fine_tune_copy(1e-4, 1e-3, batchnorm_eval=True):.3f}")
+print(f"base lr 1e-4, BatchNorm in train(): {fine_tune_copy(1e-4, 1e-3, batchnorm_eval=False):.3f}")
+print(f"lr 0.1 everywhere, BatchNorm in eval(): {fine_tune_copy(0.1, 0.1, batchnorm_eval=True):.3f}")
+# --8<-- [end:worse]

@@ -64,6 +64,9 @@ probe = keras.models.clone_model(base)  # a copy, so the base itself stays as tr
 probe.set_weights(base.get_weights())
 batch = X_new_train[:16]
 norm = probe.layers[1]
+probe.trainable = True  # unfrozen: what is left non-trainable are the running statistics
+print("trainable weights:", [w.name for w in norm.trainable_weights])
+print("non-trainable weights:", [w.name for w in norm.non_trainable_weights])
 batch_mean = keras.ops.convert_to_numpy(keras.ops.mean(probe.layers[0](batch), axis=0))  # what the layer sees
 for frozen in (True, False):
     probe.trainable = not frozen
@@ -83,15 +86,41 @@ print(f"frozen base + new head, digits 5-9: {frozen_accuracy:.3f}")
 # --8<-- [end:train-head]
 
 # --8<-- [start:fine-tune]
+weights_before_fine_tuning = model.get_weights()  # kept for the next section, which starts again from here
 base.trainable = True  # unfreeze
 print(f"trainable parameters: {count_trainable(model):,}")
+norm = base.layers[1]
+norm.trainable = False  # BatchNorm stays frozen, so in inference mode: its statistics are those of the old task
+print(f"with BatchNorm frozen again: {count_trainable(model):,}")
 kernel = base.layers[0].kernel
 before = kernel.numpy()
 model.fit(X_new_train, y_new_train, batch_size=8, epochs=1, verbose=0)
 print("base changed by fit, not compiled again:", not np.array_equal(before, kernel.numpy()))
 compile_model(model, 1e-4)  # compile again: now fit trains the base too, slowly
-model.fit(X_new_train, y_new_train, batch_size=8, epochs=10, verbose=0)
+model.fit(X_new_train, y_new_train, batch_size=5, epochs=10, verbose=0)
 print("base changed by fit after compile:", not np.array_equal(before, kernel.numpy()))
 _, tuned_accuracy = model.evaluate(X_new_test, y_new_test, verbose=0)
 print(f"fine-tuned, digits 5-9: {tuned_accuracy:.3f}")
 # --8<-- [end:fine-tune]
+
+# --8<-- [start:worse]
+def fine_tune_copy(learning_rate, batchnorm_frozen):
+    tuned_base, tuned_head = make_base(), keras.layers.Dense(5)
+    inputs = keras.Input(shape=(64,))
+    tuned = keras.Model(inputs, tuned_head(tuned_base(inputs, training=False)))
+    tuned.set_weights(weights_before_fine_tuning)  # the frozen base and the trained head, before fine-tuning
+    tuned_norm = tuned_base.layers[1]
+    tuned_norm.trainable = not batchnorm_frozen
+    compile_model(tuned, learning_rate)
+    moving_mean = tuned_norm.moving_mean.numpy()
+    tuned.fit(X_new_train, y_new_train, batch_size=5, epochs=10, verbose=0)
+    changed = not np.array_equal(moving_mean, tuned_norm.moving_mean.numpy())
+    predictions = np.argmax(tuned(X_new_test, training=False), axis=1)
+    return f"{np.mean(predictions == y_new_test):.3f} (moving mean changed: {changed})"
+
+
+print(f"before unfreezing: {frozen_accuracy:.3f}")
+print("lr 1e-4, BatchNorm frozen:", fine_tune_copy(1e-4, batchnorm_frozen=True))
+print("lr 1e-4, BatchNorm trainable:", fine_tune_copy(1e-4, batchnorm_frozen=False))
+print("lr 0.1, BatchNorm frozen:", fine_tune_copy(0.1, batchnorm_frozen=True))
+# --8<-- [end:worse]

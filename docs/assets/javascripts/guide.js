@@ -1,6 +1,7 @@
 /* The guide's additions to the Material theme, run on every page (and after every instant navigation):
    - a header switch that shows the PyTorch and the TensorFlow tab of every tab set at once, remembered like the tab
      choice (localStorage; overrides/main.html applies it before the first paint);
+   - an exercise's collapsed solution opens on the tab the reader picked;
    - accessibility fixes for markup that Material and the notebook pages generate. */
 (function () {
   "use strict";
@@ -46,6 +47,35 @@
   window.addEventListener("storage", function (event) {
     if (event.key === KEY) show(event.newValue === "1");
   });
+
+  /* Collapsed solutions ------------------------------------------------------------------------------------- */
+
+  // Material's linked tabs find the tabs to switch by their labels' rendered text, and the content of a closed
+  // <details> (an exercise's solution, `??? success "Solution"`) is not rendered: its tabs stay on PyTorch whatever
+  // the reader picked. When a solution opens, pick in it the tab that the page's other tab sets show.
+  function pickedLabel(except) {
+    var sets = document.querySelectorAll(".md-content .tabbed-set");
+    for (var i = 0; i < sets.length; i++) {
+      if (except.contains(sets[i]) || sets[i].closest("details:not([open])")) continue;
+      var input = sets[i].querySelector(":scope > input:checked");
+      var label = input && sets[i].querySelector("label[for='" + input.id + "']");
+      if (label) return label.textContent.trim();
+    }
+    return null;
+  }
+
+  document.addEventListener("toggle", function (event) { // toggle does not bubble: listened to while captured
+    var details = event.target;
+    if (!(details instanceof HTMLDetailsElement) || !details.open) return;
+    var picked = pickedLabel(details);
+    if (!picked) return;
+    details.querySelectorAll(".tabbed-set").forEach(function (set) {
+      set.querySelectorAll(":scope > .tabbed-labels > label").forEach(function (label) {
+        var input = document.getElementById(label.htmlFor);
+        if (label.textContent.trim() === picked && input && !input.checked) label.click(); // as the reader would
+      });
+    });
+  }, true);
 
   /* Accessibility ------------------------------------------------------------------------------------------- */
 
