@@ -232,6 +232,10 @@ def test_the_page_links_a_row_and_its_known_differences(tmp_path):
     assert '<a class="cheat-sheet-differs" data-differs href="#differs-sort-float64">Differs when the inputs are float64' in table
     differences = render.render_differences(sheet)
     assert differences.startswith(f"### {render.DIFFERENCES}\n")
+    fuzzed = sum(row.fuzzed for row in sheet.rows)
+    assert (f"Of the {render._count(len(sheet.rows), 'row')}, {fuzzed} run on generated inputs (the others take no tensor, "
+            f"or make random numbers). On everything generated, {fuzzed - 1} of them agree; 1 has known differences, "
+            "2 in all.") in differences
     assert ('<td><span id="differs-sort-nan" data-differs></span><a href="#row-sort"><strong>Sort</strong></a><br><small>'
             "Sorting; differs when an input holds NaN</small><br>NaN goes last in PyTorch.</td>\n"
             "<td><code>x = &#91;&#91;nan, 1.0&#93;&#93;</code><br><code>i = &#91;0, 2&#93;</code></td>\n"

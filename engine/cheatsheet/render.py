@@ -204,11 +204,16 @@ def render_differences(sheet: data.Sheet | None = None) -> str:
             *(html_code(g) if g is not None else "(not recorded yet)" for g in gives),
         ]
         table.append("| " + " | ".join(cells) + " |")
+    fuzzed = [row for row in sheet.rows if row.fuzzed]
+    differing = sum(bool(row.differs_when) for row in fuzzed)
+    tally = (f"Of the {_count(len(sheet.rows), 'row')}, {len(fuzzed)} run on generated inputs (the others take no "
+             f"tensor, or make random numbers). On everything generated, {len(fuzzed) - differing} of them agree; "
+             f"{differing} {'has' if differing == 1 else 'have'} known differences, {len(found)} in all.")
     if not found:
-        return f"### {DIFFERENCES}\n\nNone: every row agrees on every generated input."
+        return f"### {DIFFERENCES}\n\n{tally}"
     summary = (f"{_count(len(found), 'known difference')}: the smallest input found for each, and what each "
                "framework gives there")
-    return "\n".join([f"### {DIFFERENCES}", "", _block(table, summary, " cheat-sheet-differences")])
+    return "\n".join([f"### {DIFFERENCES}", "", tally, "", _block(table, summary, " cheat-sheet-differences")])
 
 
 def fill_page(page: str, sheet: data.Sheet | None = None) -> str:
