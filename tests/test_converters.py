@@ -136,11 +136,9 @@ def inputs(*shape):
     return np.random.default_rng(1).normal(size=shape).astype("float32")
 
 
-# Sequence lengths for attention, longer than any number of heads generated. Keras 3.15's keras.ops.add on TensorFlow
-# adds an array that squeezes to one axis with tf.nn.bias_add, along axis 1 when that axis has its length: a projection
-# bias of shape (heads, 1) (head size 1) then lands on the sequence axis when the sequence is as long as the heads are
-# many, and MultiHeadAttention computes something else than its weights say (keras/src/backend/tensorflow/numpy.py).
-QUERY_LENGTH, KEY_LENGTH = 5, 4
+# Sequence lengths for attention: as long as the heads are many among them, where Keras 3.15's layer on TensorFlow adds
+# a head size 1 bias along the sequence axis (the converters refuse that layer, docs/porting.md says why).
+LENGTHS = st.tuples(st.integers(1, 4), st.integers(1, 4))
 
 
 def mostly(default, *others):
@@ -270,7 +268,7 @@ def test_gru_to_keras(page, options):
 
 
 @generated
-@given(heads=st.integers(1, 3), head_dim=st.integers(1, 3), options=st.fixed_dictionaries({
+@given(heads=st.integers(1, 3), head_dim=st.integers(1, 3), lengths=LENGTHS, options=st.fixed_dictionaries({
     "dropout": st.sampled_from([0.0, 0.3]),
     "bias": st.booleans(),
     "add_bias_kv": mostly(False, True),
@@ -279,15 +277,16 @@ def test_gru_to_keras(page, options):
     "vdim": st.sampled_from([None, 3]),
     "batch_first": st.booleans(),
 }))
-def test_attention_to_keras(page, heads, head_dim, options):
+def test_attention_to_keras(page, heads, head_dim, lengths, options):
     e = heads * head_dim
     mha = randomized(page, page.nn.MultiheadAttention(e, heads, **options)).eval()
     refused = [name for name in ("add_bias_kv", "add_zero_attn") if options[name]]
+    refused += ["head size 1"] * (head_dim == 1 and options["bias"])
     twin = convert(page.to_keras.attention_to_keras, mha, refused)
     if twin is None:
         return
-    q, k = inputs(2, QUERY_LENGTH, e), inputs(2, KEY_LENGTH, options["kdim"] or e)
-    v = inputs(2, KEY_LENGTH, options["vdim"] or e) * 2
+    q, k = inputs(2, lengths[0], e), inputs(2, lengths[1], options["kdim"] or e)
+    v = inputs(2, lengths[1], options["vdim"] or e) * 2
     torch_inputs = [page.torch.from_numpy(a if options["batch_first"] else a.transpose(1, 0, 2).copy()) for a in (q, k, v)]
     out = mha(*torch_inputs, need_weights=False)[0]
     assert_agree(out if options["batch_first"] else out.transpose(0, 1), twin(q, v, key=k, training=False))
@@ -472,7 +471,7 @@ def test_gru_to_torch(page, options, bidirectional, merge_mode):
 
 
 @generated
-@given(heads=st.integers(1, 3), key_dim=st.integers(1, 3), query_splits=mostly(True, False),
+@given(heads=st.integers(1, 3), key_dim=st.integers(1, 3), query_splits=mostly(True, False), lengths=LENGTHS,
        kv_sizes=st.tuples(st.integers(1, 5), st.integers(1, 5)), options=st.fixed_dictionaries({
            "value_dim": mostly(None, 4),
            "dropout": st.sampled_from([0.0, 0.3]),
@@ -480,11 +479,12 @@ def test_gru_to_torch(page, options, bidirectional, merge_mode):
            "output_shape": mostly(None, 7),
            "use_gate": mostly(False, True),
        }))
-def test_attention_to_torch(page, heads, key_dim, query_splits, kv_sizes, options):
+def test_attention_to_torch(page, heads, key_dim, query_splits, lengths, kv_sizes, options):
     e = heads * key_dim if query_splits else heads * key_dim + 1  # PyTorch needs E = heads x head_dim
-    q, k, v = inputs(2, QUERY_LENGTH, e), inputs(2, KEY_LENGTH, kv_sizes[0]), inputs(2, KEY_LENGTH, kv_sizes[1]) * 2
+    q, k, v = inputs(2, lengths[0], e), inputs(2, lengths[1], kv_sizes[0]), inputs(2, lengths[1], kv_sizes[1]) * 2
     layer = keras_randomized(page.keras.layers.MultiHeadAttention(heads, key_dim, **options), q.shape, v.shape, k.shape)
     refused = [name for name in ("value_dim", "output_shape", "use_gate") if options[name]] + ["key_dim"] * (not query_splits)
+    refused += ["key_dim=1"] * (key_dim == 1 and options["use_bias"])
     mha = convert(page.to_torch.attention_to_torch, layer, refused)
     if mha is None:
         return
@@ -525,6 +525,7 @@ REFUSALS = [
     ("lstm_to_keras", "proj_size", lambda nn, layers: nn.LSTM(3, 4, proj_size=2)),
     ("attention_to_keras", "add_bias_kv", lambda nn, layers: nn.MultiheadAttention(4, 2, add_bias_kv=True)),
     ("attention_to_keras", "add_zero_attn", lambda nn, layers: nn.MultiheadAttention(4, 2, add_zero_attn=True)),
+    ("attention_to_keras", "head size 1", lambda nn, layers: nn.MultiheadAttention(3, 3)),
     ("dense_to_linear", "activation", lambda nn, layers: built(layers.Dense(3, activation="softmax"), (None, 2))),
     ("dense_to_linear", "kernel_regularizer", lambda nn, layers: built(layers.Dense(3, kernel_regularizer="l2"), (None, 2))),
     ("dense_to_linear", "bias_constraint", lambda nn, layers: built(layers.Dense(3, bias_constraint="non_neg"), (None, 2))),
@@ -557,6 +558,7 @@ REFUSALS = [
     ("gru_to_torch", "recurrent_activation", lambda nn, layers: built(layers.GRU(4, recurrent_activation="relu"), (None, 5, 3))),
     ("attention_to_torch", "value_dim", lambda nn, layers: built(layers.MultiHeadAttention(2, 4, value_dim=3), (None, 3, 8), (None, 3, 8))),
     ("attention_to_torch", "key_dim", lambda nn, layers: built(layers.MultiHeadAttention(2, 3), (None, 3, 8), (None, 3, 8))),
+    ("attention_to_torch", "key_dim=1", lambda nn, layers: built(layers.MultiHeadAttention(3, 1), (None, 3, 3), (None, 3, 3))),
     ("attention_to_torch", "output_shape", lambda nn, layers: built(layers.MultiHeadAttention(2, 4, output_shape=5), (None, 3, 8), (None, 3, 8))),
     ("attention_to_torch", "use_gate", lambda nn, layers: built(layers.MultiHeadAttention(2, 4, use_gate=True), (None, 3, 8), (None, 3, 8))),
     ("attention_to_torch", "sliding_window", lambda nn, layers: built(layers.MultiHeadAttention(2, 4, sliding_window=2), (None, 3, 8), (None, 3, 8))),

@@ -269,6 +269,9 @@ def attention_to_keras(mha):  # batch_first or not, the Keras twin takes (batch,
     e, heads = mha.embed_dim, mha.num_heads
     head_dim = e // heads
     bias = mha.in_proj_bias is not None
+    if bias and head_dim == 1:
+        refuse(mha, "head size 1 (embed_dim = num_heads) and a bias",
+               "Keras 3.15 on TensorFlow adds that bias along the sequence axis when the sequence is as long as the heads")
     layer = keras.layers.MultiHeadAttention(heads, head_dim, dropout=mha.dropout, use_bias=bias)
     layer.build((None, None, e), (None, None, mha.vdim), (None, None, mha.kdim))  # query, value, key
     if mha.in_proj_weight is not None:  # q, k, v packed: (3E, E), each (out, in)

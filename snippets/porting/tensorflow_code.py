@@ -317,6 +317,9 @@ def attention_to_torch(layer):
     e, heads, head_dim = projections[0].kernel.shape  # query kernel (E, heads, head_dim)
     if heads * head_dim != e or layer.value_dim != layer.key_dim:
         refuse(layer, f"key_dim={layer.key_dim}, value_dim={layer.value_dim}", "PyTorch splits E into the heads")
+    if layer.use_bias and head_dim == 1:
+        refuse(layer, "key_dim=1 and use_bias=True",
+               "on TensorFlow it adds its biases along the sequence axis when the sequence is as long as the heads")
     kdim, vdim = (dense.kernel.shape[0] for dense in projections[1:])  # the key's and value's sizes
     mha = nn.MultiheadAttention(e, heads, dropout=layer.dropout, bias=layer.use_bias, kdim=kdim, vdim=vdim, batch_first=True)
     kernels = [dense.kernel.numpy().reshape(-1, e).T for dense in projections]  # each -> (out, in)

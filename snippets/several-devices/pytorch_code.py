@@ -137,3 +137,49 @@ print("keys through DDP:", list(model.state_dict()))
 print("keys saved:", list(torch.load("checkpoint.pt")))
 dist.destroy_process_group()
 # --8<-- [end:rank-zero]
+
+# --8<-- [start:exercise-odd-rows]
+from torch.utils.data import DataLoader
+
+rows = list(range(11))  # 11 rows: they do not split evenly between 2 processes
+for epoch in range(2):
+    batches = []  # batches[rank]: the batches that process gets this epoch
+    for rank in range(2):
+        sampler = DistributedSampler(rows, num_replicas=2, rank=rank, shuffle=True, seed=0)
+        sampler.set_epoch(epoch)  # as every process does at the start of the epoch
+        loader = DataLoader(rows, batch_size=2, sampler=sampler)  # 2 rows per process and step
+        batches.append([batch.tolist() for batch in loader])
+    print(f"epoch {epoch}: replica 0 gets {batches[0]}, replica 1 gets {batches[1]}")
+    seen = [i for replica in batches for batch in replica for i in batch]
+    twice = sorted({i for i in seen if seen.count(i) > 1})
+    per_step = [[len(a), len(b)] for a, b in zip(*batches)]
+    print(f"  every row: {set(seen) == set(rows)} | seen twice: {twice} | rows per replica and step: {per_step}")
+# --8<-- [end:exercise-odd-rows]
+
+# --8<-- [start:exercise-average-gradients]
+rng = np.random.default_rng(1)
+features = torch.from_numpy(rng.normal(size=(24, 5)).astype("float32"))
+labels = torch.from_numpy(rng.integers(0, 3, size=24))  # 3 classes
+classifier = nn.Linear(5, 3)
+with torch.no_grad():
+    classifier.weight.copy_(torch.from_numpy(rng.normal(size=(3, 5)).astype("float32")))
+    classifier.bias.zero_()
+
+
+def gradient(rows):
+    """The gradient of the mean cross-entropy over some rows: weights and bias in one vector."""
+    classifier.zero_grad()
+    nn.functional.cross_entropy(classifier(features[rows]), labels[rows]).backward()
+    return torch.cat([classifier.weight.grad.ravel(), classifier.bias.grad])
+
+
+whole = gradient(slice(0, 24))  # one device, the whole batch
+print("whole batch: gradient norm", round(whole.norm().item(), 4))
+for sizes in ([6, 6, 6, 6], [3, 5, 7, 9]):  # 4 replicas: equal shares, then unequal ones
+    starts = np.cumsum([0, *sizes[:-1]])
+    shares = [gradient(slice(start, start + size)) for start, size in zip(starts, sizes)]
+    mean = torch.stack(shares).mean(dim=0)  # what the all-reduce computes
+    weighted = sum(g * size / 24 for g, size in zip(shares, sizes))  # each share counts by its rows
+    print(f"shares {sizes}: mean matches {torch.allclose(mean, whole, atol=1e-6)},",
+          f"weighted by rows matches {torch.allclose(weighted, whole, atol=1e-6)}")
+# --8<-- [end:exercise-average-gradients]

@@ -91,3 +91,47 @@ print("saved from:", type(model_two.layers[0].kernel.value).__name__,
       "| restored:", type(restored.layers[0].kernel.value).__name__)
 print("same weights:", np.array_equal(weights(restored), two))
 # --8<-- [end:chief]
+
+# --8<-- [start:exercise-odd-rows]
+rows = tf.data.Dataset.range(11).shuffle(11, seed=0).batch(4)  # 11 rows, a global batch of 4
+per_replica = strategy.experimental_distribute_dataset(rows)  # 2 rows per replica and step
+for epoch in range(2):  # each pass over the dataset draws a new order
+    batches = [[], []]  # batches[replica]: the batches that replica gets this epoch
+    for batch in per_replica:
+        for replica, part in enumerate(strategy.experimental_local_results(batch)):
+            batches[replica].append([int(i) for i in part])
+    print(f"epoch {epoch}: replica 0 gets {batches[0]}, replica 1 gets {batches[1]}")
+    seen = [i for replica in batches for batch in replica for i in batch]
+    twice = sorted({i for i in seen if seen.count(i) > 1})
+    per_step = [[len(a), len(b)] for a, b in zip(*batches)]
+    print(f"  every row: {set(seen) == set(range(11))} | seen twice: {twice} | rows per replica and step: {per_step}")
+# --8<-- [end:exercise-odd-rows]
+
+# --8<-- [start:exercise-average-gradients]
+rng = np.random.default_rng(1)
+features = rng.normal(size=(24, 5)).astype("float32")
+labels = rng.integers(0, 3, size=24)  # 3 classes
+kernel = rng.normal(size=(3, 5)).astype("float32").T  # Keras keeps the kernel as (inputs, outputs)
+classifier = keras.layers.Dense(3, kernel_initializer=keras.initializers.Constant(kernel), bias_initializer="zeros")
+classifier.build((None, 5))
+cross_entropy = keras.losses.SparseCategoricalCrossentropy(from_logits=True)  # the mean over the rows
+
+
+def gradient(rows):
+    """The gradient of the mean cross-entropy over some rows: weights and bias in one vector."""
+    with tf.GradientTape() as tape:
+        loss = cross_entropy(labels[rows], classifier(features[rows]))
+    grads = tape.gradient(loss, classifier.trainable_variables)
+    return tf.concat([tf.reshape(g, [-1]) for g in grads], axis=0)
+
+
+whole = gradient(slice(0, 24))  # one device, the whole batch
+print("whole batch: gradient norm", round(float(tf.norm(whole)), 4))
+for sizes in ([6, 6, 6, 6], [3, 5, 7, 9]):  # 4 replicas: equal shares, then unequal ones
+    starts = np.cumsum([0, *sizes[:-1]])
+    shares = [gradient(slice(start, start + size)) for start, size in zip(starts, sizes)]
+    mean = tf.reduce_mean(tf.stack(shares), axis=0)  # what the all-reduce computes
+    weighted = sum(g * size / 24 for g, size in zip(shares, sizes))  # each share counts by its rows
+    print(f"shares {sizes}: mean matches {np.allclose(mean, whole, atol=1e-6)},",
+          f"weighted by rows matches {np.allclose(weighted, whole, atol=1e-6)}")
+# --8<-- [end:exercise-average-gradients]

@@ -136,3 +136,63 @@ print(f"base lr 1e-4, BatchNorm in eval(): {fine_tune_copy(1e-4, 1e-3, batchnorm
 print(f"base lr 1e-4, BatchNorm in train(): {fine_tune_copy(1e-4, 1e-3, batchnorm_eval=False):.3f}")
 print(f"lr 0.1 everywhere, BatchNorm in eval(): {fine_tune_copy(0.1, 0.1, batchnorm_eval=True):.3f}")
 # --8<-- [end:worse]
+
+# --8<-- [start:exercise-freeze-first-layer]
+first_frozen = copy.deepcopy(model)  # a copy of the fine-tuned model, which stays as it is
+first_frozen_base, first_frozen_head = first_frozen
+first_frozen.requires_grad_(True)
+first_frozen_base[0].requires_grad_(False)  # freeze the first layer only
+frozen_count = sum(p.numel() for p in first_frozen.parameters() if not p.requires_grad)
+print(f"trainable: {count_trainable(first_frozen):,}, by hand: {128 + 128 + 128 * 5 + 5:,}")
+print(f"frozen parameters: {frozen_count:,}, by hand: {64 * 128 + 128:,}")
+
+parts = {
+    "first layer": first_frozen_base[0],
+    "BatchNorm scale and shift": first_frozen_base[1],
+    "head": first_frozen_head,
+}
+before = {name: [p.clone() for p in part.parameters()] for name, part in parts.items()}
+first_frozen.train()
+first_frozen_base.eval()  # BatchNorm keeps its statistics; its scale and shift still train
+trainable = [p for p in first_frozen.parameters() if p.requires_grad]
+train(first_frozen, torch.optim.Adam(trainable, lr=1e-3), X_new_train_t, y_new_train_t, epochs=1, batch_size=25)
+changed = [
+    f"{name} {any(not torch.equal(p, old) for p, old in zip(part.parameters(), before[name]))}"
+    for name, part in parts.items()
+]
+print("changed by one step:", ", ".join(changed))
+# --8<-- [end:exercise-freeze-first-layer]
+
+# --8<-- [start:exercise-two-learning-rates]
+def one_step(make_optimizers):
+    """One Adam step on the 25 new images, on a copy of the fine-tuned model."""
+    tuned = copy.deepcopy(model)
+    tuned_base, tuned_head = tuned
+    tuned.train()
+    tuned_base.eval()
+    optimizers = make_optimizers(tuned_base, tuned_head)
+    for optimizer in optimizers:
+        optimizer.zero_grad()
+    torch.nn.functional.cross_entropy(tuned(X_new_train_t), y_new_train_t).backward()
+    for optimizer in optimizers:
+        optimizer.step()
+    return tuned
+
+
+two_optimizers = one_step(
+    lambda b, h: [torch.optim.Adam(b.parameters(), lr=1e-4), torch.optim.Adam(h.parameters(), lr=1e-3)]
+)
+groups = one_step(
+    lambda b, h: [torch.optim.Adam([{"params": b.parameters(), "lr": 1e-4}, {"params": h.parameters()}], lr=1e-3)]
+)
+
+
+def largest_change(new_part, old_part):
+    return max((p - q).abs().max().item() for p, q in zip(new_part.parameters(), old_part.parameters()))
+
+
+base_change, head_change = largest_change(two_optimizers[0], base), largest_change(two_optimizers[1], head)
+print(f"largest change, base: {base_change:.6f}, head: {head_change:.6f}")
+same = all(torch.equal(p, q) for p, q in zip(two_optimizers.parameters(), groups.parameters()))
+print("two optimizers give the same weights as parameter groups:", same)
+# --8<-- [end:exercise-two-learning-rates]

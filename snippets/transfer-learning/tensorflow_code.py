@@ -124,3 +124,66 @@ print("lr 1e-4, BatchNorm frozen:", fine_tune_copy(1e-4, batchnorm_frozen=True))
 print("lr 1e-4, BatchNorm trainable:", fine_tune_copy(1e-4, batchnorm_frozen=False))
 print("lr 0.1, BatchNorm frozen:", fine_tune_copy(0.1, batchnorm_frozen=True))
 # --8<-- [end:worse]
+
+# --8<-- [start:exercise-freeze-first-layer]
+first_frozen_base, first_frozen_head = make_base(), keras.layers.Dense(5)
+inputs = keras.Input(shape=(64,))
+first_frozen = keras.Model(inputs, first_frozen_head(first_frozen_base(inputs, training=False)))
+first_frozen.set_weights(model.get_weights())  # a copy of the fine-tuned model, which stays as it is
+first_layer, first_frozen_norm = first_frozen_base.layers[:2]
+first_layer.trainable = False  # freeze the first layer only
+
+
+def count(weights):
+    return sum(int(np.prod(w.shape)) for w in weights)
+
+
+print(f"trainable: {count(first_frozen.trainable_weights):,}, by hand: {128 + 128 + 128 * 5 + 5:,}")
+print(f"non-trainable: {count(first_frozen.non_trainable_weights):,}, by hand: {64 * 128 + 128 + 128 + 128:,}")
+
+parts = {
+    "first layer": first_layer.weights,
+    "BatchNorm scale and shift": [first_frozen_norm.gamma, first_frozen_norm.beta],
+    "head": first_frozen_head.weights,
+}
+before = {name: [w.numpy() for w in weights] for name, weights in parts.items()}
+first_frozen.compile(  # after changing trainable, so that fit sees the change
+    optimizer=keras.optimizers.Adam(1e-3),
+    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    run_eagerly=True,  # for one step, tracing a graph would cost more than it saves
+)
+first_frozen.fit(X_new_train, y_new_train, batch_size=25, epochs=1, verbose=0)  # one step
+changed = [
+    f"{name} {any(not np.array_equal(w.numpy(), old) for w, old in zip(weights, before[name]))}"
+    for name, weights in parts.items()
+]
+print("changed by one step:", ", ".join(changed))
+# --8<-- [end:exercise-freeze-first-layer]
+
+# --8<-- [start:exercise-two-learning-rates]
+import tensorflow as tf
+
+tuned_base, tuned_head = make_base(), keras.layers.Dense(5)
+inputs = keras.Input(shape=(64,))
+tuned = keras.Model(inputs, tuned_head(tuned_base(inputs, training=False)))
+tuned.set_weights(model.get_weights())  # a copy of the fine-tuned model, which stays as it is
+base_optimizer, head_optimizer = keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-3)
+loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+base_before = [w.numpy() for w in tuned_base.trainable_weights]
+head_before = [w.numpy() for w in tuned_head.trainable_weights]
+
+with tf.GradientTape() as tape:  # one step on the 25 new images, BatchNorm in inference mode
+    loss = loss_fn(y_new_train, tuned(X_new_train, training=False))
+base_grads, head_grads = tape.gradient(loss, [tuned_base.trainable_weights, tuned_head.trainable_weights])
+base_optimizer.apply(base_grads, tuned_base.trainable_weights)
+head_optimizer.apply(head_grads, tuned_head.trainable_weights)
+
+
+def largest_change(weights, before):
+    return max(float(np.abs(w.numpy() - old).max()) for w, old in zip(weights, before))
+
+
+base_change = largest_change(tuned_base.trainable_weights, base_before)
+head_change = largest_change(tuned_head.trainable_weights, head_before)
+print(f"largest change, base: {base_change:.6f}, head: {head_change:.6f}")
+# --8<-- [end:exercise-two-learning-rates]

@@ -193,3 +193,60 @@ print("inference: input unchanged:", torch.equal(augment(images), images))
 with torch.no_grad():
     print("model output:", tuple(model(images / 255).shape))
 # --8<-- [end:affine]
+
+# --8<-- [start:exercise-missing-class]
+import tempfile
+
+
+def right_labels(data):
+    """How many files get the number that their digit has among the training classes."""
+    return sum(dataset.class_names[label] == names[digits.target[int(path.stem)]] for path, label in data.samples)
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    val_root = Path(tmp) / "val"
+    for i in range(300, 360):  # 60 digits that are not in the training folders
+        if names[digits.target[i]] == "four":
+            continue  # this validation set has no four
+        folder = val_root / names[digits.target[i]]
+        folder.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(np.round(digits.images[i] * 255 / 16).astype(np.uint8)).save(folder / f"{i:04d}.png")
+
+    val_images = FolderDataset(val_root)
+    print("as written:", len(val_images.class_names), "classes | right labels:", right_labels(val_images),
+          "of", len(val_images))
+    for name in dataset.class_names:  # every training class gets a folder, empty if it has no file
+        (val_root / name).mkdir(exist_ok=True)
+    val_images = FolderDataset(val_root)
+    print("with the training folders:", len(val_images.class_names), "classes | right labels:",
+          right_labels(val_images), "of", len(val_images))
+# --8<-- [end:exercise-missing-class]
+
+# --8<-- [start:exercise-new-layout]
+import tempfile
+
+with open("val.csv", newline="") as handle:
+    rows = list(csv.DictReader(handle))  # the validation rows as text, one dict per row
+with tempfile.TemporaryDirectory() as tmp:
+    path = Path(tmp) / "new.csv"
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["distance", "area", "rooms", "sold"])  # another order, another separator
+        for i, row in enumerate(rows):
+            distance = "" if i in (3, 7) else row["distance"]  # two distances are missing
+            writer.writerow([distance, row["area"], row["rooms"], row["sold"]])
+
+    with open(path, newline="") as handle:
+        header = next(csv.reader(handle, delimiter=";"))
+    table = np.genfromtxt(path, delimiter=";", skip_header=1, dtype=np.float32)  # an empty field becomes nan
+
+X_new = torch.from_numpy(table[:, [header.index(name) for name in feature_names]])  # columns by name
+missing = torch.isnan(X_new)
+X_new = torch.where(missing, standardize.mean, X_new)  # fill in the training mean, like the statistics
+out = standardize(X_new)
+complete = ~missing.any(dim=1)
+print("rows:", len(out), "| missing values:", int(missing.sum()))
+same = torch.allclose(out[complete], standardize(X_val)[complete])
+print("complete rows match val.csv standardised:", same)
+print("filled values after standardising:", out[missing].tolist())
+# --8<-- [end:exercise-new-layout]

@@ -126,3 +126,72 @@ print("training: two calls differ:", not np.array_equal(a, b))
 print("inference: input unchanged:", np.array_equal(augment(images, training=False), images))
 print("model output:", model.predict(images / 255, verbose=0).shape)  # predict: training=False
 # --8<-- [end:affine]
+
+# --8<-- [start:exercise-missing-class]
+import tempfile
+
+
+def read_with_right_labels(root):
+    """The folder as a data set, and how many files get the number that their digit has among the training classes."""
+    data = keras.utils.image_dataset_from_directory(
+        root, image_size=(8, 8), color_mode="grayscale", shuffle=False, verbose=False
+    )
+    labels = np.concatenate([y for _, y in data])  # shuffle=False: in the order of data.file_paths
+    right = sum(dataset.class_names[label] == names[digits.target[int(Path(path).stem)]]
+                for path, label in zip(data.file_paths, labels))
+    return data, right
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    val_root = Path(tmp) / "val"
+    for i in range(300, 360):  # 60 digits that are not in the training folders
+        if names[digits.target[i]] == "four":
+            continue  # this validation set has no four
+        folder = val_root / names[digits.target[i]]
+        folder.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(np.round(digits.images[i] * 255 / 16).astype(np.uint8)).save(folder / f"{i:04d}.png")
+
+    val_images, right = read_with_right_labels(val_root)
+    print("as written:", len(val_images.class_names), "classes | right labels:", right,
+          "of", len(val_images.file_paths))
+    for name in dataset.class_names:  # every training class gets a folder, empty if it has no file
+        (val_root / name).mkdir(exist_ok=True)
+    val_images, right = read_with_right_labels(val_root)
+    print("with the training folders:", len(val_images.class_names), "classes | right labels:", right,
+          "of", len(val_images.file_paths))
+# --8<-- [end:exercise-missing-class]
+
+# --8<-- [start:exercise-new-layout]
+import tempfile
+
+with open("val.csv", newline="") as handle:
+    rows = list(csv.DictReader(handle))  # the validation rows as text, one dict per row
+with tempfile.TemporaryDirectory() as tmp:
+    path = Path(tmp) / "new.csv"
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["distance", "area", "rooms", "sold"])  # another order, another separator
+        for i, row in enumerate(rows):
+            distance = "" if i in (3, 7) else row["distance"]  # two distances are missing
+            writer.writerow([distance, row["area"], row["rooms"], row["sold"]])
+
+    with open(path, newline="") as handle:
+        header = next(csv.reader(handle, delimiter=";"))
+    new = tf.data.experimental.make_csv_dataset(
+        str(path), batch_size=32, label_name="sold", field_delim=";",
+        column_defaults=[np.nan if name in feature_names else "int32" for name in header],  # empty field: nan
+        num_epochs=1, shuffle=False,
+    )
+    X_new = np.concatenate([np.stack([x[name] for name in feature_names], axis=1) for x, _ in new])  # by name
+
+mean = standardize.mean.numpy().ravel()  # the training means, in the page's column order
+missing = np.isnan(X_new)
+X_new = np.where(missing, mean, X_new)  # fill in the training mean, like the statistics
+out = standardize(X_new).numpy()
+complete = ~missing.any(axis=1)
+X_val = np.concatenate([x for x, _ in val])  # val.csv as the page read it, not shuffled
+print("rows:", len(out), "| missing values:", int(missing.sum()))
+same = np.allclose(out[complete], standardize(X_val).numpy()[complete])
+print("complete rows match val.csv standardised:", same)
+print("filled values after standardising:", out[missing].tolist())
+# --8<-- [end:exercise-new-layout]
