@@ -61,10 +61,20 @@ TENSORFLOW_STARTUP_LINES = [
 ]
 
 
+# The environment this process started with, taken when the engine is first imported, before any test imports a
+# framework into it: importing TensorFlow puts TF2_BEHAVIOR, KMP_DUPLICATE_LIB_OK, KMP_INIT_AT_FORK and others into
+# os.environ, importing torch TORCHINDUCTOR_CACHE_DIR. A program inherits this, not what the tests that happened to
+# run before it in the same process imported (nor may a recorded run's key depend on them, engine/check/reuse.py).
+STARTED_WITH = dict(os.environ)
+SESSION_PREFIX = "GUIDE_"  # the engine's own session variables (a session's folder, its counts file), set later
+
+
 def program_environment(reader: bool = False) -> dict[str, str]:
-    """The environment a program runs in: this process's, less every variable the engine sets, plus the engine's
-    (PROGRAM_ENVIRONMENT) or, with `reader`, only READER_ENVIRONMENT."""
-    plain = {k: v for k, v in os.environ.items() if k not in PROGRAM_ENVIRONMENT}
+    """The environment a program runs in: the one this process started with (STARTED_WITH) and the engine's session
+    variables as they are now, less every variable the engine sets, plus the engine's (PROGRAM_ENVIRONMENT) or, with
+    `reader`, only READER_ENVIRONMENT."""
+    inherited = STARTED_WITH | {k: v for k, v in os.environ.items() if k.startswith(SESSION_PREFIX)}
+    plain = {k: v for k, v in inherited.items() if k not in PROGRAM_ENVIRONMENT}
     return plain | (READER_ENVIRONMENT if reader else PROGRAM_ENVIRONMENT)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
-from engine import verified
+from engine import settings, verified
 from engine.check import drift
 from engine.requirements import columns, pins
 from engine.settings import program_environment, without_startup_lines
@@ -80,8 +80,8 @@ def test_a_column_replaces_the_pins_of_its_packages():
 
 
 def test_the_reader_environment_has_none_of_the_engines_variables(monkeypatch):
-    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "1")
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    monkeypatch.setitem(settings.STARTED_WITH, "TF_CPP_MIN_LOG_LEVEL", "1")
+    monkeypatch.setitem(settings.STARTED_WITH, "OMP_NUM_THREADS", "1")
     reader = program_environment(reader=True)
     assert "TF_CPP_MIN_LOG_LEVEL" not in reader and "OMP_NUM_THREADS" not in reader and reader["PYTHONBREAKPOINT"] == "0"
     assert program_environment()["OMP_NUM_THREADS"] == "1"

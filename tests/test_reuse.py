@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from engine import settings
 from engine.check import reuse
 from engine.page.model import read_page
 from engine.run.program import Code, ProgramRun, Result
@@ -87,9 +88,9 @@ def test_the_key_changes_with_what_can_change_an_output_and_not_with_prose(tmp_p
     snippet.write_text("x = 2\nprint(x)\n")
     changed["the snippet file's text"] = reuse.key("docs/a.md::PyTorch", codes)
     snippet.write_text("x = 1\nprint(x)\n")
-    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")
-    changed["an environment variable"] = reuse.key("docs/a.md::PyTorch", codes)
-    monkeypatch.delenv("CUDA_VISIBLE_DEVICES")
+    with monkeypatch.context() as patched:  # a variable of the environment the session started with
+        patched.setitem(settings.STARTED_WITH, "CUDA_VISIBLE_DEVICES", "")
+        changed["an environment variable"] = reuse.key("docs/a.md::PyTorch", codes)
     for part, stand_in in [("_engine", lambda: "another engine"), ("_versions", lambda: "another torch"),
                            ("machine", lambda: {"gpus": "GPU 0: a GPU"})]:
         with monkeypatch.context() as patched:
@@ -135,3 +136,16 @@ def test_a_site_check_is_reused_only_for_the_same_built_page(tmp_path, monkeypat
     assert not reuse.check_passed(reuse.site_check_key(sites[2], "tensors/", "axe", "light"))  # its HTML changed
     assert not reuse.check_passed(reuse.site_check_key(sites[3], "tensors/", "axe", "light"))  # a stylesheet changed
     assert not reuse.check_passed(reuse.site_check_key(sites[0], "tensors/", "axe", "dark"))  # another scheme
+
+
+def test_what_a_framework_import_sets_reaches_no_program_and_no_key(tmp_path, monkeypatch):
+    """Importing TensorFlow into the test process (a test that loads a page's code does) sets variables in os.environ;
+    a program started later in that process must get the same environment, and the same key, as one started before."""
+    codes = [Code("print(1)\n", "snippet.py", 1)]
+    before = settings.program_environment(), reuse.key("docs/a.md::PyTorch", codes)
+    for name, value in {"TF2_BEHAVIOR": "1", "KMP_DUPLICATE_LIB_OK": "True", "KMP_INIT_AT_FORK": "FALSE",
+                        "TORCHINDUCTOR_CACHE_DIR": str(tmp_path / "inductor")}.items():  # what the imports set
+        monkeypatch.setenv(name, value)
+    assert (settings.program_environment(), reuse.key("docs/a.md::PyTorch", codes)) == before
+    monkeypatch.setenv(COUNTS_VARIABLE, str(tmp_path / "counts.tsv"))  # the engine's own session variables do pass
+    assert settings.program_environment()[COUNTS_VARIABLE] == str(tmp_path / "counts.tsv")
