@@ -34,7 +34,7 @@ STYLE = (
     ".md-typeset details.cheat-sheet-category { margin-top: 0.4em; } "
     ".md-typeset .cheat-sheet-table { content-visibility: auto; contain-intrinsic-size: auto 100% auto 40em; }</style>"
 )
-# The filter box above the tables: docs/assets/javascripts/cheat-sheet-filter.js (mkdocs.yml `extra_javascript`)
+# The filter box above the tables: docs/assets/javascripts/cheat-sheet-filter.js (SCRIPT: on this page only)
 # shows it and hides the rows that do not contain the typed text (or, with the box ticked, that have no known
 # difference), opening the tables that keep rows; its button opens or closes every table. Without the script the box
 # stays hidden, so the page never shows a box that does nothing. `[hidden]` must win over the theme's `display` rules.
@@ -50,6 +50,9 @@ FILTER_STYLE = (
     "background: none; border: 1px solid currentcolor; border-radius: 0.2em; } "
     ".cheat-sheet-filter output { flex-basis: 100%; color: var(--md-default-fg-color--light); }</style>"
 )
+# The page loads the script itself (deferred, so it runs once the page is parsed), so that the other pages' first
+# visit does not download it (tests/test_reader_view.py holds that weight to a budget).
+SCRIPT = '<script src="../assets/javascripts/cheat-sheet-filter.js" defer></script>'
 FILTER_BOX = (
     '<div class="cheat-sheet-filter" hidden>\n'
     '<label for="cheat-sheet-filter">Filter the rows</label>\n'
@@ -111,11 +114,20 @@ def operation_cell(row: data.Row) -> str:
     return cell
 
 
+# A note's link to another page, `[Saving](saving.md#anchor)`: MkDocs rewrites such links in the Markdown it renders,
+# but a table made into HTML here is past its reach, so the link is written as the built site has it.
+PAGE_LINK = re.compile(r'href="([a-z0-9-]+)\.md(#[^"]*)?"')
+
+
+def _built_link(match: re.Match) -> str:
+    return f'href="../{match[1]}/{match[2] or ""}"'  # the cheat sheet is cheat-sheet/index.html
+
+
 def _block(table: list[str], summary: str, extra: str = "") -> str:
     """A table in a closed <details> block, as HTML: its rows sit in a <noscript>, so that a browser running scripts
     holds them as one piece of text, which docs/assets/javascripts/cheat-sheet-filter.js turns into the table when the
     block is opened or the filter shows rows of it, while a browser without scripts shows the table itself."""
-    body = markdown.markdown("\n".join(table), extensions=["tables"])
+    body = PAGE_LINK.sub(_built_link, markdown.markdown("\n".join(table), extensions=["tables"]))
     return (f'<details class="cheat-sheet-category{extra}">\n<summary>{summary}</summary>\n<noscript>\n{body}\n'
             "</noscript>\n</details>")
 
@@ -221,5 +233,5 @@ def fill_page(page: str, sheet: data.Sheet | None = None) -> str:
     if PLACEHOLDER not in page:
         raise ValueError(f"{PAGE} has lost its placeholder line {PLACEHOLDER}")
     sheet = sheet or data.load()
-    page_top = STYLE + "\n" + FILTER_STYLE + "\n\n" + FILTER_BOX + "\n\n"
+    page_top = STYLE + "\n" + FILTER_STYLE + "\n" + SCRIPT + "\n\n" + FILTER_BOX + "\n\n"
     return page.replace(PLACEHOLDER, page_top + render_tables(sheet) + "\n\n" + render_differences(sheet), 1)
