@@ -13,7 +13,7 @@ from engine.site import digest, release
 from engine.site.release import version
 
 # The session's build, and the mike deployment that tests/test_site.py shares: one worker makes it once.
-pytestmark = [pytest.mark.site, pytest.mark.xdist_group("mike")]
+pytestmark = [pytest.mark.site(first=True), pytest.mark.xdist_group("mike")]  # the mike deployment: the longest site work
 
 def git(repo, *args: str) -> str:
     return run(["git", *args], repo)

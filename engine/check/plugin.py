@@ -158,7 +158,7 @@ def pytest_collect_directory(path: Path, parent):
 
 def pytest_collection_modifyitems(session, config, items):
     """The reader's-view checks and the site tests run last, so the page programs run while the site builds. Of those,
-    a test marked `site(first=True)` (the link check, the longest) goes first, so that the other worker runs the
+    a test marked `site(first=True)` (the mike deployment's, the longest) goes first, so that the other worker runs the
     rest beside it instead of waiting at the end for it."""
     def rank(item):
         marker = item.get_closest_marker("site")
