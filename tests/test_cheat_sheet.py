@@ -90,7 +90,7 @@ def test_rendered_table_shows_every_row_exactly_as_tested():
     table = render.render_tables(SHEET)
     for category in SHEET.categories:
         assert f"\n### {category}\n" in f"\n{table}\n"
-    rendered = markdown.markdown(table, extensions=["tables"])
+    rendered = markdown.markdown(table, extensions=["tables", "md_in_html"])
     body = re.findall(r"<tr>\n(<td>.*?</td>)\n</tr>", rendered, flags=re.S)
     assert len(body) == len(ROWS), f"{len(body)} table rows for {len(ROWS)} cheat-sheet rows"
     for row, html_row in zip(ROWS, body):
@@ -102,3 +102,24 @@ def test_rendered_table_shows_every_row_exactly_as_tested():
             assert shown == expected, f"{row.operation}: the page shows {shown}, the test runs {expected}"
     rendered = render.fill_page(PAGE.read_text(), SHEET)
     assert render.PLACEHOLDER not in rendered and table in rendered
+
+
+def test_rendered_known_differences_show_what_was_recorded():
+    """Each known difference is one row of the table after the categories, with the input and both results as the
+    data file records them (tests/test_cheat_sheet_fuzz.py checks those against a run), linked to and from its row."""
+    found = [(row, d) for row in ROWS for d in row.differs_when]
+    rendered = markdown.markdown(render.render_differences(SHEET), extensions=["tables", "md_in_html"])
+    body = re.findall(r"<tr>\n(<td>.*?</td>)\n</tr>", rendered, flags=re.S)
+    assert found and len(body) == len(found)
+    for (row, difference), html_row in zip(found, body):
+        cells = re.findall(r"<td>(.*?)</td>", html_row, flags=re.S)
+        assert f'id="{render.difference_anchor(row, difference)}"' in cells[0]
+        assert f'href="#{render.row_anchor(row)}"' in cells[0]
+        for framework, cell in zip(("PyTorch", "TensorFlow"), cells[2:], strict=True):
+            assert difference.gives(framework) is not None, f"{row.where}: run tests/test_cheat_sheet_fuzz.py --update-outputs"
+            assert cell.startswith("<code>") and cell.endswith("</code>") and cell.count("<") == 2, cell
+            assert html.unescape(cell.removeprefix("<code>").removesuffix("</code>")) == difference.gives(framework)
+    tables = markdown.markdown(render.render_tables(SHEET), extensions=["tables", "md_in_html"])
+    for row, difference in found:
+        assert f'href="#{render.difference_anchor(row, difference)}"' in tables
+    assert len(re.findall(r'id="row-', tables)) == len({row.operation for row, _ in found})

@@ -3,6 +3,8 @@ file may hold, and the error a malformed one gives (the file, the row's line, th
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from engine.cheatsheet import data, lint, render
@@ -118,9 +120,10 @@ def test_the_page_shows_the_rows_as_their_files_are_now(tmp_path, monkeypatch):
     monkeypatch.setattr(data, "FOLDER", tmp_path)
     write(tmp_path, "01-first.toml", GOOD)
     page = f"# Cheat sheet\n\n{render.PLACEHOLDER}\n"
-    assert "| **Zeros** | `torch.zeros(2, 3)` | `tf.zeros((2, 3))` |" in render.fill_page(page)
+    zeros = "<td><strong>Zeros</strong></td>\n<td><code>{}</code></td>\n<td><code>tf.zeros((2, 3))</code></td>"
+    assert zeros.format("torch.zeros(2, 3)") in render.fill_page(page)
     write(tmp_path, "01-first.toml", GOOD.replace("torch.zeros(2, 3)", "torch.zeros((2, 3))"))
-    assert "| **Zeros** | `torch.zeros((2, 3))` | `tf.zeros((2, 3))` |" in render.fill_page(page)
+    assert zeros.format("torch.zeros((2, 3))") in render.fill_page(page)
 
 
 def test_every_row_compiles():
@@ -157,3 +160,86 @@ def test_a_row_that_does_not_compile_or_lint_is_named(tmp_path):
     assert lint.ruff_problems(data.load(tmp_path)) == [
         f"{tmp_path / '01-first.toml'}:14: F841 Local variable `w` is assigned to but never used "
         "(pytorch of row 2, 'From a NumPy array')\n    w = y"]
+
+
+DIFFERING = """\
+category = "Sorting"
+
+[[rows]]
+operation = "Sort"
+inputs = { x = ["normal", [2, 3]], i = ["integers", [2], 3] }
+pytorch = '''torch.sort(x, dim=1).values'''
+tensorflow = '''tf.sort(x, axis=1)'''
+
+[[rows.differs_when]]
+when = "nan"
+inputs = { x = [[nan, 1.0]], i = [0, 2] }
+note = "NaN goes last in PyTorch."
+pytorch_gives = "[[1.0, nan]] float32"
+tensorflow_gives = "[[nan, 1.0]] float32"
+
+[[rows.differs_when]]
+when = "float64"
+input_dtypes = { x = "float64", i = "int32" }
+note = "Another."
+"""
+
+
+def test_a_row_s_known_differences(tmp_path):
+    [row] = data.load(write(tmp_path, "01-first.toml", DIFFERING)).rows
+    nan, wide = row.differs_when
+    assert (nan.when, nan.note, nan.line, nan.inputs["i"], nan.inputs["x"][0][1]) == ("nan", "NaN goes last in PyTorch.", 9, [0, 2], 1.0)
+    assert math.isnan(nan.inputs["x"][0][0])
+    assert (nan.gives("PyTorch"), nan.gives("TensorFlow")) == ("[[1.0, nan]] float32", "[[nan, 1.0]] float32")
+    assert (nan.dtype(row, "x"), nan.dtype(row, "i")) == ("float32", "int64")
+    assert (wide.inputs, wide.input_dtypes, wide.line, wide.pytorch_gives) == (None, {"x": "float64", "i": "int32"}, 16, None)
+    assert row.fuzzed and not row.fixed_shapes and row.first_line("pytorch") == 6
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (('when = "nan"', 'when = "NaN"'), "differs_when at line 9: unknown when 'NaN'; it is one of 'nan', "),
+    (('note = "Another."\n', ""), "differs_when at line 16: the field 'note' is missing"),
+    (('note = "Another."', 'note = "Another."\nshape = [1]'), "differs_when at line 16: unknown field 'shape'"),
+    (("i = [0, 2] }", "j = [0, 2] }"), "inputs must give every input of the row (x, i) a value"),
+    (("i = [0, 2] }", "i = [0, 2.0] }"), "input 'i' is of kind 'integers': write whole numbers without a point"),
+    (("[[nan, 1.0]]", "[[nan, 1]]"), "input 'x' is of kind 'normal': write numbers with a point"),
+    (("[[nan, 1.0]]", "[nan, 1.0]"), "input 'x' has shape (2,), the row's is (2, 3): an input has as many axes"),
+    (("[[nan, 1.0]]", "[[nan, 1.0], [2.0]]"), "input 'x' must be a number or nested lists of numbers"),
+    (('i = "int32"', 'i = "float64"'), "input 'i' of kind 'integers' cannot be float64"),
+    (('i = "int32"', 'i = "int8"'), "input_dtypes names inputs and their dtypes"),
+    (('when = "float64"', 'when = "nan"'), "two of its differs_when name the same when"),
+    (("tensorflow = '''tf.sort(x, axis=1)'''", "tensorflow = '''tf.sort(x, axis=1)'''\ncheck = \"shape\""),
+     "differs_when belongs to a row the fuzz runs"),
+    (("tensorflow = '''tf.sort(x, axis=1)'''", "tensorflow = '''tf.sort(x, axis=1)'''\nfixed_shapes = 1"),
+     "fixed_shapes must be true or false, not 1"),
+    (("tensorflow = '''tf.sort(x, axis=1)'''", "tensorflow = '''tf.sort(x, axis=1)'''\nfixed_shapes = true"),
+     "input 'x' has shape (1, 2), the row's is (2, 3)"),
+])
+def test_a_malformed_difference_names_the_row_and_its_line(tmp_path, change, expected):
+    old, new = change
+    assert old in DIFFERING
+    message = failure(write(tmp_path, "01-first.toml", DIFFERING.replace(old, new, 1)))
+    assert message.startswith(f"{tmp_path / '01-first.toml'}:3, row 1 ('Sort')"), message
+    assert expected in message, message
+
+
+def test_the_page_links_a_row_and_its_known_differences(tmp_path):
+    sheet = data.load(write(tmp_path, "01-first.toml", DIFFERING))
+    table = render.render_tables(sheet)
+    assert "<summary>1 row, 1 with a known difference</summary>" in table
+    assert ('<a class="cheat-sheet-differs" data-differs id="row-sort" href="#differs-sort-nan">Differs when an input '
+            "holds NaN</a>") in table
+    assert '<a class="cheat-sheet-differs" data-differs href="#differs-sort-float64">Differs when the inputs are float64' in table
+    differences = render.render_differences(sheet)
+    assert differences.startswith(f"### {render.DIFFERENCES}\n")
+    fuzzed = sum(row.fuzzed for row in sheet.rows)
+    assert (f"Of the {render._count(len(sheet.rows), 'row')}, {fuzzed} run on generated inputs (the others take no tensor, "
+            f"or make random numbers). On everything generated, {fuzzed - 1} of them agree; 1 has known differences, "
+            "2 in all.") in differences
+    assert ('<td><span id="differs-sort-nan" data-differs></span><a href="#row-sort"><strong>Sort</strong></a><br><small>'
+            "Sorting; differs when an input holds NaN</small><br>NaN goes last in PyTorch.</td>\n"
+            "<td><code>x = &#91;&#91;nan, 1.0&#93;&#93;</code><br><code>i = &#91;0, 2&#93;</code></td>\n"
+            "<td><code>&#91;&#91;1.0, nan&#93;&#93; float32</code></td>\n"
+            "<td><code>&#91;&#91;nan, 1.0&#93;&#93; float32</code></td>") in differences
+    assert ("<td>the row's own inputs, <code>x</code> as float64, <code>i</code> as int32</td>\n<td>(not recorded yet)</td>\n"
+            "<td>(not recorded yet)</td>") in differences

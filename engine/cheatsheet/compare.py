@@ -63,6 +63,28 @@ def disagreement(row: Row, a, b, rtol: float = RTOL, atol: float = ATOL) -> str 
     return None
 
 
+def generated_disagreement(row: Row, a, b, rtol: float = RTOL, atol: float = ATOL) -> str | None:
+    """As `disagreement`, for results from generated inputs (tests/test_cheat_sheet_fuzz.py): NaN in the same places
+    agrees; where the row names its sides' dtypes (`dtypes`), equal dtypes agree too (float64 inputs, say, can
+    give float64 on both sides where the row's float32 inputs give the two dtypes it names); and values agree to
+    `rtol` of the largest value of the result too, since a sum of generated numbers (up to 4, where the row's own
+    are about 1) that nearly cancels keeps only that much of float32's precision."""
+    if row.check == "dtype":
+        return None if a == b else f"PyTorch gives dtype {a}, TensorFlow {b}"
+    if a.shape != b.shape:
+        return f"shapes differ: PyTorch {a.shape}, TensorFlow {b.shape}"
+    if a.dtype != b.dtype and (row.dtypes is None or (str(a.dtype), str(b.dtype)) != row.dtypes):
+        return f"dtypes differ: PyTorch {a.dtype}, TensorFlow {b.dtype}"
+    if a.dtype.kind in "fc" or b.dtype.kind in "fc":
+        finite = np.abs(np.concatenate([a.ravel(), b.ravel()])).astype(np.float64)  # abs first: complex results
+        finite = finite[np.isfinite(finite)]
+        scale = float(finite.max()) if finite.size else 0.0
+        same = np.allclose(a, b, rtol=rtol, atol=max(atol, rtol * scale), equal_nan=True)
+    else:
+        same = np.array_equal(a, b)
+    return None if same else f"the values differ\n  PyTorch:    {describe(a)}\n  TensorFlow: {describe(b)}"
+
+
 def problem(row: Row, index: int, folder: Path, runs: dict[str, ProgramRun]) -> str | None:
     """Why row `index` fails, from the runs of program.run_both(folder); None when both sides ran and agree."""
     try:

@@ -33,6 +33,11 @@ A row's fields (FIELDS): `operation`, `pytorch` and `tensorflow` are required, t
     check              what must agree (compare.py): "allclose" (the default), "shape" or "dtype"
     dtypes             [PyTorch's, TensorFlow's], where the result dtypes differ on purpose
     note               what the page says under the operation (Markdown)
+    fixed_shapes       true where the code names its inputs' sizes: the generated inputs keep the row's shapes
+    differs_when       the row's known differences, each a [[rows.differs_when]] table (Difference, DIFFERENCE_FIELDS):
+                       `when` (one of CLASSES), the smallest `inputs` that show it (nested lists of numbers; without
+                       them, the row's own inputs), `input_dtypes`, a `note`, and what each side gives there
+                       (`pytorch_gives`, `tensorflow_gives`, written by tests/test_cheat_sheet_fuzz.py --update-outputs)
 
 The PyTorch code runs with `torch`, `nn` (torch.nn), `F` (torch.nn.functional) and `np` defined; the TensorFlow code
 with `tf`, `keras` and `np`. Each row runs in a fresh temporary working directory, so saving rows may write files.
@@ -64,7 +69,51 @@ KINDS = {
 CHECKS = ("allclose", "shape", "dtype")
 REQUIRED = ("operation", "pytorch", "tensorflow")
 FIELDS = ("operation", "inputs", "numpy_inputs", "pytorch", "pytorch_result", "tensorflow", "tensorflow_result",
-          "check", "dtypes", "note")
+          "check", "dtypes", "note", "fixed_shapes", "differs_when")
+# What a known difference (`differs_when`) may name as its cause: one part of the inputs the fuzz generates
+# (engine/cheatsheet/fuzz.py), which it then leaves out of the row's generated inputs; with the words the page uses.
+CLASSES = {
+    "nan": "an input holds NaN",
+    "infinities": "an input holds an infinity",
+    "signed zeros": "an input holds -0.0",
+    "halves": "an input holds halves (x.5)",
+    "whole numbers": "an input holds whole numbers",
+    "zeros": "an input holds zeros",
+    "ties": "an input holds equal values",
+    "float64": "the inputs are float64",
+    "int32": "the integer inputs are int32",
+    "shapes": "the inputs have other shapes",
+}
+DIFFERENCE_FIELDS = ("when", "inputs", "input_dtypes", "note", "pytorch_gives", "tensorflow_gives")
+DIFFERENCE_REQUIRED = ("when", "note")
+INPUT_DTYPES = {"float32", "float64", "int64", "int32"}
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A known difference of a row: on `inputs` (the smallest input the fuzz found, by input name, as nested lists
+    of numbers; None: the row's own inputs) with the dtypes `input_dtypes` names (each other input has its kind's,
+    float32 or int64) the two sides disagree, for the reason `note` gives, and `when` (one of CLASSES) is left out
+    of the row's generated inputs. `pytorch_gives` and `tensorflow_gives` are what each side gives there, written by
+    `pytest tests/test_cheat_sheet_fuzz.py --update-outputs` and checked by the same test without the option."""
+
+    when: str
+    inputs: dict | None
+    note: str
+    input_dtypes: dict[str, str] = field(default_factory=dict)
+    pytorch_gives: str | None = None
+    tensorflow_gives: str | None = None
+    line: int = field(default=0, compare=False)  # the line of its [[rows.differs_when]] header; 0 if not known
+
+    @staticmethod
+    def default_dtype(kind: str) -> str:
+        return "int64" if kind == "integers" else "float32"
+
+    def dtype(self, row: Row, name: str) -> str:
+        return self.input_dtypes.get(name, self.default_dtype(row.inputs[name][0]))
+
+    def gives(self, framework: str) -> str | None:
+        return self.pytorch_gives if framework == FRAMEWORKS[0] else self.tensorflow_gives
 CODE_FIELDS = ("pytorch", "tensorflow", "pytorch_result", "tensorflow_result")
 
 
@@ -81,6 +130,8 @@ class Row:
     pytorch_result: str | None = None
     tensorflow_result: str | None = None
     note: str = ""
+    fixed_shapes: bool = False
+    differs_when: tuple[Difference, ...] = ()
     # Where the row is written: its file (relative to the project when it is inside it), the line of its [[rows]]
     # header (0 when it could not be told) and its number in the file, from 1. Not part of the row's value.
     file: str = field(default="", compare=False)
@@ -110,6 +161,12 @@ class Row:
         code = self.result(framework) if result else self.code(framework)
         mode = "eval" if result or self.result(framework) is None else "exec"
         return compile("\n" * (self.first_line(key) - 1) + code, str(self.path), mode)
+
+    @property
+    def fuzzed(self) -> bool:
+        """Whether tests/test_cheat_sheet_fuzz.py runs the row on generated inputs: it takes a tensor, and its
+        results are compared by value or dtype (not "shape", for random numbers)."""
+        return self.check != "shape" and any(name not in self.numpy_inputs for name in self.inputs)
 
     def code(self, framework: str) -> str:
         return self.pytorch if framework == FRAMEWORKS[0] else self.tensorflow
@@ -144,6 +201,11 @@ def _header_lines(text: str) -> list[int]:
     return [i for i, line in enumerate(text.splitlines(), 1) if re.fullmatch(r"\s*\[\[\s*rows\s*\]\]\s*(#.*)?", line)]
 
 
+def _difference_lines(lines: list[str], start: int, end: int) -> list[int]:
+    """The lines of the [[rows.differs_when]] headers between lines `start` and `end`."""
+    return [n for n in range(start + 1, end) if re.fullmatch(r"\s*\[\[\s*rows\.differs_when\s*\]\]\s*(#.*)?", lines[n - 1])]
+
+
 def _code_lines(lines: list[str], start: int, end: int) -> dict[str, int]:
     """Where each piece of code of the row between lines `start` and `end` (its [[rows]] header and the next) starts."""
     found = {}
@@ -176,7 +238,80 @@ def _input(where: str, name: str, spec) -> tuple:
     return (kind, tuple(shape), *spec[2:])
 
 
-def _row(category: str, file: str, number: int, line: int, table, code_lines: dict[str, int]) -> Row:
+def _shape(value) -> tuple[int, ...] | None:
+    """The shape of a number or of nested lists of numbers; None when they are not rectangular, or not numbers."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return ()
+    if not isinstance(value, list) or not value:
+        return None
+    shapes = {_shape(part) for part in value}
+    return (len(value), *shapes.pop()) if len(shapes) == 1 and None not in shapes else None
+
+
+def _types(value) -> set[type]:
+    """The types of the numbers in a number or nested lists of numbers."""
+    return set().union(*map(_types, value)) if isinstance(value, list) else {type(value)}
+
+
+def _differences(where: str, values: dict, lines: list[int]) -> tuple[Difference, ...]:
+    tables = values["differs_when"]
+    if not isinstance(tables, list) or not tables or not all(isinstance(t, dict) for t in tables):
+        raise RowsError(f"{where}: differs_when must be one or more [[rows.differs_when]] tables")
+    if values.get("check") == "shape" or all(name in values["numpy_inputs"] for name in values["inputs"]):
+        raise RowsError(f"{where}: differs_when belongs to a row the fuzz runs: one that takes a tensor, with a check "
+                        "other than \"shape\"")
+    lines = lines if len(lines) == len(tables) else [0] * len(tables)
+    found = []
+    for table, line in zip(tables, lines, strict=True):
+        at = f"{where}, differs_when" + (f" at line {line}" if line else "")
+        unknown = [key for key in table if key not in DIFFERENCE_FIELDS]
+        if unknown:
+            raise RowsError(f"{at}: unknown field {unknown[0]!r}; its fields are {', '.join(DIFFERENCE_FIELDS)}")
+        missing = [key for key in DIFFERENCE_REQUIRED if key not in table]
+        if missing:
+            raise RowsError(f"{at}: the field {missing[0]!r} is missing")
+        for key in ("when", "note", "pytorch_gives", "tensorflow_gives"):
+            if key in table and not isinstance(table[key], str):
+                raise RowsError(f"{at}: {key} must be a string, not {table[key]!r}")
+        if table["when"] not in CLASSES:
+            raise RowsError(f"{at}: unknown when {table['when']!r}; it is one of {', '.join(map(repr, CLASSES))}")
+        if not table["note"].strip():
+            raise RowsError(f"{at}: the note is empty: say what each framework does")
+        inputs, dtypes = table.get("inputs"), table.get("input_dtypes", {})
+        if inputs is not None and (not isinstance(inputs, dict) or sorted(inputs) != sorted(values["inputs"])):
+            raise RowsError(f"{at}: inputs must give every input of the row ({', '.join(values['inputs'])}) a value, "
+                            f"such as {{ x = [0.5, nan] }}")
+        if not isinstance(dtypes, dict) or any(name not in values["inputs"] or d not in INPUT_DTYPES
+                                               for name, d in dtypes.items()):
+            raise RowsError(f"{at}: input_dtypes names inputs and their dtypes ({', '.join(sorted(INPUT_DTYPES))}), "
+                            f"such as {{ x = \"float64\" }}, not {dtypes!r}")
+        for name, value in (inputs or {}).items():
+            kind, shape = values["inputs"][name][0], values["inputs"][name][1]
+            got = _shape(value)
+            if got is None:
+                raise RowsError(f"{at}: input {name!r} must be a number or nested lists of numbers, of shape {tuple(shape)}")
+            if len(got) != len(shape) or (values.get("fixed_shapes") and got != tuple(shape)):
+                raise RowsError(f"{at}: input {name!r} has shape {got}, the row's is {tuple(shape)}: an input has as "
+                                "many axes as the row's (and its very shape where the row has fixed_shapes = true)")
+            if _types(value) != ({int} if kind == "integers" else {float}):
+                written = "whole numbers without a point" if kind == "integers" else "numbers with a point (1.0, nan, inf)"
+                raise RowsError(f"{at}: input {name!r} is of kind {kind!r}: write {written}")
+        for name, dtype in dtypes.items():
+            kind = values["inputs"][name][0]
+            if dtype.startswith("int") != (kind == "integers"):
+                raise RowsError(f"{at}: input {name!r} of kind {kind!r} cannot be {dtype}")
+        found.append(Difference(table["when"], inputs, table["note"], dict(dtypes), table.get("pytorch_gives"),
+                                table.get("tensorflow_gives"), line))
+    whens = [d.when for d in found]
+    if len(set(whens)) != len(whens):
+        raise RowsError(f"{where}: two of its differs_when name the same when; each names one cause")
+    return tuple(found)
+
+
+def _row(category: str, file: str, number: int, line: int, table, code_lines: dict[str, int],
+         difference_lines: list[int] = ()) -> Row:
     where = f"{_place(file, line)}, row {number}"
     if not isinstance(table, dict):
         raise RowsError(f"{where}: a row must be a table ([[rows]]), not {table!r}")
@@ -223,6 +358,10 @@ def _row(category: str, file: str, number: int, line: int, table, code_lines: di
         if not (isinstance(dtypes, list) and len(dtypes) == 2 and all(isinstance(d, str) for d in dtypes)):
             raise RowsError(f"{where}: dtypes must be [PyTorch's, TensorFlow's], such as [\"int64\", \"int32\"], not {dtypes!r}")
         values["dtypes"] = tuple(dtypes)
+    if not isinstance(values.get("fixed_shapes", False), bool):
+        raise RowsError(f"{where}: fixed_shapes must be true or false, not {values['fixed_shapes']!r}")
+    if "differs_when" in values:
+        values["differs_when"] = _differences(where, values, difference_lines)
     return Row(category=category, file=file, line=line, number=number, code_lines=code_lines, **values)
 
 
@@ -251,7 +390,8 @@ def read_file(path: Path) -> tuple[str, list[Row]]:
         headers = [0] * len(tables)
     lines = text.splitlines()
     ends = [*headers[1:], len(lines) + 1]
-    return category, [_row(category, file, n, line, table, _code_lines(lines, line, end) if line else {})
+    return category, [_row(category, file, n, line, table, _code_lines(lines, line, end) if line else {},
+                           _difference_lines(lines, line, end) if line else [])
                       for n, (line, end, table) in enumerate(zip(headers, ends, tables, strict=True), 1)]
 
 

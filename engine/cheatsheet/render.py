@@ -1,41 +1,83 @@
 """The cheat-sheet tables, made from the rows in snippets/cheat-sheet/ (data.py), for docs/cheat-sheet.md.
 
-The page holds the line `<!-- cheat-sheet-table -->`; `fill_page` replaces it with a filter box and one table per
-category: the
-operation (with its inputs and a note) and the code for each framework, one code span per line. The test runs the
-same rows (program.py), so the code on the page is the code that was tested. The rows are read from their files each
-time the page is made, so `make serve` shows an edited row at once.
+The page holds the line `<!-- cheat-sheet-table -->`; `fill_page` replaces it with a filter box, one table per
+category (the operation, with its inputs, its note and a link to each of its known differences, and the code for
+each framework, one code span per line) and a table of the known differences (each with the smallest input that
+shows it and what each framework gives there, as tests/test_cheat_sheet_fuzz.py recorded it and checks it). The
+tests run the same rows (program.py, fuzz.py), so the code on the page is the code that was tested. The rows are
+read from their files each time the page is made, so `make serve` shows an edited row at once.
+
+Each table sits under its heading in a closed <details> block, as HTML inside a <noscript>: a browser that runs
+scripts keeps the table as one piece of text until the reader opens the block or the filter shows rows of it
+(docs/assets/javascripts/cheat-sheet-filter.js), so a first visit lays out headings, not 500 table rows; a browser
+without scripts shows the table when the block is opened.
 """
 
 from __future__ import annotations
+
+import html
+import math
+import re
+
+import markdown
 
 from . import data
 
 PLACEHOLDER = "<!-- cheat-sheet-table -->"
 PAGE = "cheat-sheet.md"
+DIFFERENCES = "Known differences"  # the heading of the table of known differences, after the categories
 # Keep each code line on one line (the theme lets code in table cells break anywhere, even inside a name); a table
 # wider than the page scrolls sideways instead. The rule sits in this page only.
-STYLE = "<style>.md-typeset td code { white-space: nowrap; } .md-typeset td:first-child { min-width: 14em; }</style>"
-# The filter box above the tables: docs/assets/javascripts/cheat-sheet-filter.js (mkdocs.yml `extra_javascript`)
-# shows it and hides the rows that do not contain the typed text. Without the script the box stays hidden, so the
-# page never shows a box that does nothing. `[hidden]` must win over the theme's `display` rules.
+STYLE = (
+    "<style>.md-typeset td code { white-space: nowrap; } .md-typeset td:first-child { min-width: 14em; } "
+    ".md-typeset .cheat-sheet-differs { font-size: 0.85em; font-weight: 700; } "
+    ".md-typeset details.cheat-sheet-category { margin-top: 0.4em; } "
+    ".md-typeset .cheat-sheet-table { content-visibility: auto; contain-intrinsic-size: auto 100% auto 40em; }</style>"
+)
+# The filter box above the tables: docs/assets/javascripts/cheat-sheet-filter.js (SCRIPT: on this page only)
+# shows it and hides the rows that do not contain the typed text (or, with the box ticked, that have no known
+# difference), opening the tables that keep rows; its button opens or closes every table. Without the script the box
+# stays hidden, so the page never shows a box that does nothing. `[hidden]` must win over the theme's `display` rules.
 FILTER_STYLE = (
     "<style>.md-typeset [hidden] { display: none !important; } "
     ".cheat-sheet-filter { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4em 0.8em; margin: 1em 0; } "
-    ".cheat-sheet-filter label { font-weight: 700; } "
-    ".cheat-sheet-filter input { flex: 1 1 16em; max-width: 28em; padding: 0.3em 0.6em; font: inherit; "
+    ".cheat-sheet-filter > label { font-weight: 700; } "
+    ".cheat-sheet-filter input[type=search] { flex: 1 1 16em; max-width: 28em; padding: 0.3em 0.6em; font: inherit; "
     "color: var(--md-default-fg-color); background-color: var(--md-default-bg-color); "
     "border: 1px solid var(--md-default-fg-color--light); border-radius: 0.2em; } "
-    ".cheat-sheet-filter output { color: var(--md-default-fg-color--light); }</style>"
+    ".cheat-sheet-filter .cheat-sheet-filter-differs { font-weight: 400; white-space: nowrap; } "
+    ".cheat-sheet-filter button { font: inherit; padding: 0.2em 0.6em; cursor: pointer; color: var(--md-typeset-a-color); "
+    "background: none; border: 1px solid currentcolor; border-radius: 0.2em; } "
+    ".cheat-sheet-filter output { flex-basis: 100%; color: var(--md-default-fg-color--light); }</style>"
 )
+# The page loads the script itself (deferred, so it runs once the page is parsed), so that the other pages' first
+# visit does not download it (tests/test_reader_view.py holds that weight to a budget).
+SCRIPT = '<script src="../assets/javascripts/cheat-sheet-filter.js" defer></script>'
 FILTER_BOX = (
     '<div class="cheat-sheet-filter" hidden>\n'
     '<label for="cheat-sheet-filter">Filter the rows</label>\n'
     '<input type="search" id="cheat-sheet-filter" placeholder="a word or a name, e.g. argmax" autocomplete="off" '
     'spellcheck="false" aria-describedby="cheat-sheet-filter-count">\n'
-    '<output id="cheat-sheet-filter-count" for="cheat-sheet-filter" aria-live="polite"></output>\n'
+    '<span class="cheat-sheet-filter-differs"><input type="checkbox" id="cheat-sheet-differs" '
+    'aria-describedby="cheat-sheet-filter-count"> <label for="cheat-sheet-differs">only rows with a known difference'
+    '</label></span>\n'
+    '<button type="button" id="cheat-sheet-open-all">Open every table</button>\n'
+    '<output id="cheat-sheet-filter-count" for="cheat-sheet-filter cheat-sheet-differs" aria-live="polite"></output>\n'
     "</div>"
 )
+
+
+def slug(text: str) -> str:
+    """'Minimum and its index' -> 'minimum-and-its-index': the row's part of its anchors."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def row_anchor(row: data.Row) -> str:
+    return f"row-{slug(row.operation)}"
+
+
+def difference_anchor(row: data.Row, difference: data.Difference) -> str:
+    return f"differs-{slug(row.operation)}-{slug(difference.when)}"
 
 
 def escape(text: str) -> str:
@@ -62,22 +104,134 @@ def inputs_text(row, kinds) -> str:
     return "<br><small>" + "; ".join(parts) + "</small>" if parts else ""
 
 
+def operation_cell(row: data.Row) -> str:
+    """The first cell of a row: its operation, inputs and note, then a link to each of its known differences."""
+    cell = f"**{row.operation}**" + inputs_text(row, data.KINDS) + (f"<br>{row.note}" if row.note else "")
+    for i, difference in enumerate(row.differs_when):
+        anchor = f' id="{row_anchor(row)}"' if i == 0 else ""
+        cell += (f'<br><a class="cheat-sheet-differs" data-differs{anchor} href="#{difference_anchor(row, difference)}">'
+                 f"Differs when {data.CLASSES[difference.when]}</a>")
+    return cell
+
+
+# A note's link to another page, `[Saving](saving.md#anchor)`: MkDocs rewrites such links in the Markdown it renders,
+# but a table made into HTML here is past its reach, so the link is written as the built site has it.
+PAGE_LINK = re.compile(r'href="([a-z0-9-]+)\.md(#[^"]*)?"')
+
+
+def _built_link(match: re.Match) -> str:
+    return f'href="../{match[1]}/{match[2] or ""}"'  # the cheat sheet is cheat-sheet/index.html
+
+
+def _block(table: list[str], summary: str, extra: str = "") -> str:
+    """A table in a closed <details> block, as HTML: its rows sit in a <noscript>, so that a browser running scripts
+    holds them as one piece of text, which docs/assets/javascripts/cheat-sheet-filter.js turns into the table when the
+    block is opened or the filter shows rows of it, while a browser without scripts shows the table itself."""
+    body = PAGE_LINK.sub(_built_link, markdown.markdown("\n".join(table), extensions=["tables"]))
+    return (f'<details class="cheat-sheet-category{extra}">\n<summary>{summary}</summary>\n<noscript>\n{body}\n'
+            "</noscript>\n</details>")
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}{'' if n == 1 else 's'}"
+
+
 def render_tables(sheet: data.Sheet | None = None) -> str:
+    """One table per category, each under its heading, in a closed block that says how many rows it holds."""
     sheet = sheet or data.load()
     out = []
     for category in sheet.categories:
-        out += [f"### {category}", "", "| Operation | PyTorch | TensorFlow |", "| --- | --- | --- |"]
-        for row in (r for r in sheet.rows if r.category == category):
-            operation = f"**{row.operation}**" + inputs_text(row, data.KINDS) + (f"<br>{row.note}" if row.note else "")
-            cells = [escape(operation), code_cell(row.pytorch), code_cell(row.tensorflow)]
-            out.append("| " + " | ".join(cells) + " |")
-        out.append("")
+        rows = [r for r in sheet.rows if r.category == category]
+        table = ["| Operation | PyTorch | TensorFlow |", "| --- | --- | --- |"]
+        for row in rows:
+            cells = [escape(operation_cell(row)), code_cell(row.pytorch), code_cell(row.tensorflow)]
+            table.append("| " + " | ".join(cells) + " |")
+        differing = sum(bool(r.differs_when) for r in rows)
+        summary = _count(len(rows), "row") + (f", {differing} with a known difference" if differing else "")
+        out += [f"### {category}", "", _block(table, summary), ""]
     return "\n".join(out).rstrip("\n")
 
 
-def fill_page(markdown: str, sheet: data.Sheet | None = None) -> str:
+# Characters that Markdown would read inside an HTML code span in a table cell (a pipe ends the cell, a backtick opens a
+# code span, `*` and `_` emphasis, a backslash escapes, brackets make links), written as character references.
+MARKDOWN_CHARACTERS = {c: f"&#{ord(c)};" for c in "|`*_\\[]"}
+
+
+def html_code(text: str) -> str:
+    """Text as an HTML code span that a table cell shows as it is: HTML-escaped, and no character Markdown reads."""
+    return "<code>" + html.escape(text, quote=False).translate(str.maketrans(MARKDOWN_CHARACTERS)) + "</code>"
+
+
+SHOWN_VALUES = 16  # an input with more values is shown by its shape and first values (as fuzz.shown shows results)
+
+
+def _flat(value) -> list:
+    return [v for part in value for v in _flat(part)] if isinstance(value, list) else [value]
+
+
+def _shape(value) -> tuple[int, ...]:
+    return (len(value), *_shape(value[0])) if isinstance(value, list) else ()
+
+
+def _number(value) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    return repr(value)
+
+
+def _nested(value) -> str:
+    return "[" + ", ".join(_nested(part) for part in value) + "]" if isinstance(value, list) else _number(value)
+
+
+def input_lines(row: data.Row, difference: data.Difference) -> str:
+    """The input of a known difference: `x = [0.5, nan]` per input (with its dtype where it is not the kind's own),
+    `x = float32, shape (2, 8): 0.12, -1.5, ...` for a large one, or the row's own inputs."""
+    dtypes = difference.input_dtypes
+    if difference.inputs is None:
+        cast = ", ".join(f"<code>{name}</code> as {dtype}" for name, dtype in dtypes.items())
+        return "the row's own inputs" + (f", {cast}" if cast else "")
+    parts = []
+    for name, value in difference.inputs.items():
+        dtype = difference.dtype(row, name)
+        if len(_flat(value)) > SHOWN_VALUES:
+            first = ", ".join(_number(v) for v in _flat(value)[:4])
+            parts.append(html_code(f"{name} = {dtype}, shape {_shape(value)}: {first}, ..."))
+        else:
+            parts.append(html_code(f"{name} = {_nested(value)}" + (f" {dtype}" if name in dtypes else "")))
+    return "<br>".join(parts)
+
+
+def render_differences(sheet: data.Sheet | None = None) -> str:
+    """The known differences: one table row each, with the smallest input that shows it and what each side gives."""
+    sheet = sheet or data.load()
+    found = [(row, d) for row in sheet.rows for d in row.differs_when]
+    table = ["| Operation | Smallest input | PyTorch gives | TensorFlow gives |", "| --- | --- | --- | --- |"]
+    for row, difference in found:
+        gives = [difference.gives(framework) for framework in ("PyTorch", "TensorFlow")]
+        cells = [
+            escape(f'<span id="{difference_anchor(row, difference)}" data-differs></span>'
+                   f"[**{row.operation}**](#{row_anchor(row)})<br><small>{row.category}; differs when "
+                   f"{data.CLASSES[difference.when]}</small><br>{difference.note}"),
+            input_lines(row, difference),
+            *(html_code(g) if g is not None else "(not recorded yet)" for g in gives),
+        ]
+        table.append("| " + " | ".join(cells) + " |")
+    fuzzed = [row for row in sheet.rows if row.fuzzed]
+    differing = sum(bool(row.differs_when) for row in fuzzed)
+    tally = (f"Of the {_count(len(sheet.rows), 'row')}, {len(fuzzed)} run on generated inputs (the others take no "
+             f"tensor, or make random numbers). On everything generated, {len(fuzzed) - differing} of them agree; "
+             f"{differing} {'has' if differing == 1 else 'have'} known differences, {len(found)} in all.")
+    if not found:
+        return f"### {DIFFERENCES}\n\n{tally}"
+    summary = (f"{_count(len(found), 'known difference')}: the smallest input found for each, and what each "
+               "framework gives there")
+    return "\n".join([f"### {DIFFERENCES}", "", tally, "", _block(table, summary, " cheat-sheet-differences")])
+
+
+def fill_page(page: str, sheet: data.Sheet | None = None) -> str:
     """The page with its tables in place of the placeholder, from `sheet` or, by default, the rows as their files are now."""
-    if PLACEHOLDER not in markdown:
+    if PLACEHOLDER not in page:
         raise ValueError(f"{PAGE} has lost its placeholder line {PLACEHOLDER}")
-    page_top = STYLE + "\n" + FILTER_STYLE + "\n\n" + FILTER_BOX + "\n\n"
-    return markdown.replace(PLACEHOLDER, page_top + render_tables(sheet), 1)
+    sheet = sheet or data.load()
+    page_top = STYLE + "\n" + FILTER_STYLE + "\n" + SCRIPT + "\n\n" + FILTER_BOX + "\n\n"
+    return page.replace(PLACEHOLDER, page_top + render_tables(sheet) + "\n\n" + render_differences(sheet), 1)
