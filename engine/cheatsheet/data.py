@@ -187,6 +187,16 @@ class RowsError(ValueError):
     """A data file that cannot be read as cheat-sheet rows; the message names the file, and the row where one is at fault."""
 
 
+def _check_fields(where: str, table: dict, fields, required, whose: str) -> None:
+    """A table of a data file holds only known fields, and every required one."""
+    unknown = [key for key in table if key not in fields]
+    if unknown:
+        raise RowsError(f"{where}: unknown field {unknown[0]!r}; {whose} fields are {', '.join(fields)}")
+    missing = [key for key in required if key not in table]
+    if missing:
+        raise RowsError(f"{where}: the field {missing[0]!r} is missing")
+
+
 def _place(file: str, line: int) -> str:
     return f"{file}:{line}" if line else file
 
@@ -266,12 +276,7 @@ def _differences(where: str, values: dict, lines: list[int]) -> tuple[Difference
     found = []
     for table, line in zip(tables, lines, strict=True):
         at = f"{where}, differs_when" + (f" at line {line}" if line else "")
-        unknown = [key for key in table if key not in DIFFERENCE_FIELDS]
-        if unknown:
-            raise RowsError(f"{at}: unknown field {unknown[0]!r}; its fields are {', '.join(DIFFERENCE_FIELDS)}")
-        missing = [key for key in DIFFERENCE_REQUIRED if key not in table]
-        if missing:
-            raise RowsError(f"{at}: the field {missing[0]!r} is missing")
+        _check_fields(at, table, DIFFERENCE_FIELDS, DIFFERENCE_REQUIRED, "its")
         for key in ("when", "note", "pytorch_gives", "tensorflow_gives"):
             if key in table and not isinstance(table[key], str):
                 raise RowsError(f"{at}: {key} must be a string, not {table[key]!r}")
@@ -317,12 +322,7 @@ def _row(category: str, file: str, number: int, line: int, table, code_lines: di
         raise RowsError(f"{where}: a row must be a table ([[rows]]), not {table!r}")
     if isinstance(table.get("operation"), str):
         where += f" ({table['operation']!r})"
-    unknown = [key for key in table if key not in FIELDS]
-    if unknown:
-        raise RowsError(f"{where}: unknown field {unknown[0]!r}; a row's fields are {', '.join(FIELDS)}")
-    missing = [key for key in REQUIRED if key not in table]
-    if missing:
-        raise RowsError(f"{where}: the field {missing[0]!r} is missing")
+    _check_fields(where, table, FIELDS, REQUIRED, "a row's")
     for key in ("operation", "note", "check", *CODE_FIELDS):
         if key in table and not isinstance(table[key], str):
             raise RowsError(f"{where}: {key} must be a string, not {table[key]!r}")
