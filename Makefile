@@ -26,7 +26,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test test-site durations test-gpu test-versions lock check outputs lint build benchmark publish clean
+.PHONY: serve test test-site test-reader-view durations test-gpu test-versions lock check outputs lint build benchmark publish clean
 
 $(VENV)/bin/uv:
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -62,8 +62,10 @@ serve: $(READY)  ## the site on http://127.0.0.1:8000, rebuilt when a page or sn
 # engine, locked versions, environment and machine are unchanged since it last passed is not run again; its recorded
 # result is checked instead, and the summary says so (engine/check/reuse.py). With CI set (CI=1), everything runs.
 # CI splits the suite: `make test SHARDS=3 SHARD=1` runs one shard (its share of the pages and test files, balanced by
-# tests/durations.json, no site tests) and records its programs' runs in RECORDS; `make test-site` then builds the
-# site and runs the reader's-view checks and the site tests against those records (engine/check/shards.py).
+# tests/durations.json, no site tests) and records its programs' runs in RECORDS; beside the shards, `make test-site
+# SHARDS=2 SHARD=1` builds the site and runs a share of the site tests (browser, accessibility, links, mike), which
+# need no program run; after the shards, `make test-reader-view` builds the site and checks every page's reader's view
+# against the runs the shards recorded (engine/check/shards.py). SHARDS left out: all of it.
 SHARDS ?=
 SHARD ?=
 RECORDS ?= .cache/shards
@@ -72,11 +74,14 @@ test: $(READY) $(CHROMIUM)  ## everything CI checks: lint, pages, reader's view,
 	$(VENV)/bin/ruff check
 	$(PYTHON) -m pytest -n 2 --dist loadgroup --reuse $(if $(SHARDS),--shard $(SHARD)/$(SHARDS) --records $(RECORDS),--with-site)
 
-test-site: $(READY) $(CHROMIUM)  ## the site job after every shard: build, reader's view, browser, links, mike (RECORDS)
-	$(PYTHON) -m pytest -n 2 --dist loadgroup --reuse --with-site --site-only --records $(RECORDS)
+test-site: $(READY) $(CHROMIUM)  ## CI's site jobs, beside the shards: build, browser, accessibility, links, mike [SHARDS=N SHARD=K]
+	$(PYTHON) -m pytest -n 2 --dist loadgroup --reuse --with-site --site-only $(if $(SHARDS),--shard $(SHARD)/$(SHARDS))
 
-durations: $(READY)  ## the seconds each page and test file takes, into tests/durations.json (the shards' balance)
-	CI=1 $(PYTHON) -m pytest -n 2 --dist loadgroup -m "not site" --record-durations tests/durations.json
+test-reader-view: $(READY)  ## CI's job after the shards: build, every page's reader's view against their runs (RECORDS)
+	$(PYTHON) -m pytest -n 2 --dist loadgroup --reuse --with-site --reader-only --records $(RECORDS) docs
+
+durations: $(READY) $(CHROMIUM)  ## the seconds each page, test file and site test takes, into tests/durations.json (the shards' balance)
+	CI=1 $(PYTHON) -m pytest -n 2 --dist loadgroup --with-site --record-durations tests/durations.json
 
 # The GPU runner: every page's programs and the cheat-sheet rows, failing unless a GPU is visible, with numbers
 # compared more loosely (GPU kernels change the last digits). It leaves out what a GPU does not change: the lint,

@@ -68,12 +68,16 @@ def pytest_addoption(parser):
                          "and machine are unchanged since it last passed (make test; never when CI is set; see reuse.py)")
     group.addoption("--shard", metavar="K/N",
                     help="run the K-th of N shards: its share of the pages and test files, balanced by "
-                         "tests/durations.json, and no site tests (shards.py; make test SHARDS=N SHARD=K)")
+                         "tests/durations.json, and no site tests (shards.py; make test SHARDS=N SHARD=K); with "
+                         "--site-only, its share of the site tests (make test-site SHARDS=N SHARD=K)")
     group.addoption("--site-only", action="store_true",
-                    help="with --with-site and --records: only the site build, the reader's-view checks and the site "
-                         "tests, against the program runs the shards recorded (make test-site)")
+                    help="with --with-site: only the site build and the site tests (browser, accessibility, links, "
+                         "mike), which need no program run (make test-site)")
+    group.addoption("--reader-only", action="store_true",
+                    help="with --with-site and --records: only the site build and the reader's-view checks, against "
+                         "the program runs the shards recorded (make test-reader-view)")
     group.addoption("--records", type=Path, metavar="DIR",
-                    help="a shard writes its program runs into DIR/shard-K/; --site-only reads every shard's from DIR")
+                    help="a shard writes its program runs into DIR/shard-K/; --reader-only reads every shard's from DIR")
     group.addoption("--record-durations", type=Path, metavar="FILE",
                     help="write the seconds each page and test file took into FILE (make durations)")
     group.addoption("--reader-environment", action="store_true",
@@ -102,7 +106,7 @@ def pytest_configure(config):
     # The first process of the session: everything the processes share lives in one folder (session.py).
     config._guide_session = Path(tempfile.mkdtemp(prefix="guide-session-"))
     session.begin(config._guide_session, config.getoption("session_timeout"))
-    if config.getoption("site_only"):
+    if config.getoption("reader_only"):
         _load_shard_records(config)
     if config.getoption("with_site") and not config.getoption("collectonly"):
         reuse.notebook_cache(config.getoption("reuse"))
@@ -110,10 +114,10 @@ def pytest_configure(config):
 
 
 def _load_shard_records(config) -> None:
-    """--site-only: the shards' program runs become this session's records, each program recorded by one shard."""
+    """--reader-only: the shards' program runs become this session's records, each program recorded by one shard."""
     folder = config.getoption("records")
     if folder is None or not config.getoption("with_site"):
-        raise pytest.UsageError("--site-only needs --with-site and --records DIR (the folder the shards wrote into)")
+        raise pytest.UsageError("--reader-only needs --with-site and --records DIR (the folder the shards wrote into)")
     found: dict[str, list[Path]] = {}
     for record in sorted(folder.glob("shard-*/*.json")):
         found.setdefault(record.name, []).append(record)
@@ -166,25 +170,47 @@ def pytest_collection_modifyitems(session, config, items):
             return 1
         return 2 if isinstance(item, ReaderItem) or marker is not None else 0
     items.sort(key=rank)  # stable: within each rank, the collection order
-    if config.getoption("shard") or config.getoption("site_only"):
+    if config.getoption("shard") or config.getoption("site_only") or config.getoption("reader_only"):
         _select(config, items, lambda item: rank(item) > 0)
 
 
 def _select(config, items, reads_site) -> None:
-    """--shard K/N keeps this shard's units and no site test; --site-only keeps only the site tests (shards.py)."""
-    if config.getoption("site_only"):
-        keep = [item for item in items if reads_site(item)]
+    """--shard K/N keeps this shard's units and no site test; --site-only keeps only the site tests (with --shard, this
+    share of them); --reader-only keeps only the reader's-view checks (shards.py)."""
+    if config.getoption("site_only") and config.getoption("reader_only"):
+        raise pytest.UsageError("--site-only and --reader-only select different tests: give one of them")
+    if config.getoption("site_only") and not config.getoption("with_site"):
+        raise pytest.UsageError("--site-only needs --with-site (the site tests read the session's build)")
+    try:
+        shard, count = shards.parse(config.getoption("shard")) if config.getoption("shard") else (1, 1)
+    except ValueError as err:
+        raise pytest.UsageError(str(err)) from None
+    if config.getoption("reader_only"):
+        keep = [item for item in items if isinstance(item, ReaderItem)]
+    elif config.getoption("site_only"):
+        keep = _share([item for item in items if reads_site(item) and not isinstance(item, ReaderItem)], shard, count)
     else:
-        try:
-            shard, count = shards.parse(config.getoption("shard"))
-        except ValueError as err:
-            raise pytest.UsageError(str(err)) from None
         candidates = [item for item in items if not reads_site(item)]
         assignment = shards.assign([shards.unit(i.nodeid) for i in candidates], count, shards.durations())
         keep = [item for item in candidates if assignment[shards.unit(item.nodeid)] == shard]
     kept = set(map(id, keep))
     config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept])
     items[:] = keep
+
+
+def _share(site_tests: list, shard: int, count: int) -> list:
+    """This share of the site tests: each test a unit, except that the tests of one pytest-xdist group (which share a
+    session fixture, such as the mike deployment) stay together."""
+    def unit(item):
+        marker = item.get_closest_marker("xdist_group")
+        name = marker and (marker.kwargs.get("name") or (marker.args[0] if marker.args else None))
+        return name or shards.unit(item.nodeid, site_test=True)
+
+    members: dict[str, list[str]] = {}
+    for item in site_tests:
+        members.setdefault(unit(item), []).append(shards.unit(item.nodeid, site_test=True))
+    assignment = shards.assign(list(members), count, shards.group_seconds(members, shards.durations()))
+    return [item for item in site_tests if assignment[unit(item)] == shard]
 
 
 class GuideFailure(Exception):
@@ -455,9 +481,10 @@ class ReaderItem(GuideItem):
         if status["returncode"] != 0:
             raise GuideFailure(f"the site build failed, so the reader's view cannot be checked:\n{status['log']}")
         record = session.run_record(program_name(self.page, self.framework))
-        if self.config.getoption("site_only") and not record.exists():
+        if self.config.getoption("reader_only") and not record.exists():
             raise GuideFailure(f"{program_name(self.page, self.framework)}: no shard recorded a run of this program "
-                               f"(--records {self.config.getoption('records')}): every shard must run before the site job")
+                               f"(--records {self.config.getoption('records')}): every shard must run before the "
+                               "reader's-view job")
         run = program.ProgramRun.from_json(session.wait_for(record, f"the program run recorded in {record.name}"))
         problems = reader.problems(session.site(), relative(self.page.path), self.framework, run)
         if problems:
@@ -466,11 +493,12 @@ class ReaderItem(GuideItem):
 
 def pytest_runtest_logreport(report):
     """With --drift-report, the first process keeps every block item's call report (the workers' too); it adds up
-    every test's seconds by page or test file, for --record-durations."""
+    every test's seconds by page or test file (a site test: by test), for --record-durations."""
     if report.when == "call" and any(name == drift.PROPERTY for name, _ in report.user_properties):
         _drift_reports.append(report)
-    if not report.nodeid.endswith("::reader"):  # a reader's-view check belongs to the site job, not to its page's shard
-        _seconds[shards.unit(report.nodeid)] = _seconds.get(shards.unit(report.nodeid), 0.0) + report.duration
+    if not report.nodeid.split("@", 1)[0].endswith("::reader"):  # the reader's-view job is never split
+        name = shards.unit(report.nodeid, site_test="site" in report.keywords)
+        _seconds[name] = _seconds.get(name, 0.0) + report.duration
 
 
 _drift_reports: list = []
