@@ -2,6 +2,8 @@
 from pathlib import Path
 
 WORKER = '''\
+import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +50,10 @@ if rank == 0:
         print(f"process {r} of {world_size} ran {script} on {n} rows")
     one = train(new_model(), torch.from_numpy(X), torch.from_numpy(y))  # one device, all 64 rows
     np.savez("weights.npz", one=one, two=two)
+dist.barrier()  # rank 0 trained once more: the others wait, so every process leaves the group together
 dist.destroy_process_group()
+sys.stdout.flush()
+os._exit(0)  # leave without the interpreter's shutdown, where torch 2.15 sometimes aborts (see below)
 '''
 Path("ddp_worker.py").write_text(WORKER)
 # --8<-- [end:worker]
