@@ -116,7 +116,10 @@ def fine_tune_copy(learning_rate, batchnorm_frozen):
     tuned.fit(X_new_train, y_new_train, batch_size=5, epochs=10, verbose=0)
     changed = not np.array_equal(moving_mean, tuned_norm.moving_mean.numpy())
     predictions = np.argmax(tuned(X_new_test, training=False), axis=1)
-    return f"{np.mean(predictions == y_new_test):.3f} (moving mean changed: {changed})"
+    copy_accuracy = np.mean(predictions == y_new_test)
+    if copy_accuracy < frozen_accuracy - 0.05:  # where a fall this large lands changes with the CPU (see below)
+        return f"more than 5 points lower (moving mean changed: {changed})"
+    return f"{copy_accuracy:.3f} (moving mean changed: {changed})"
 
 
 print(f"before unfreezing: {frozen_accuracy:.3f}")
