@@ -117,7 +117,7 @@ print(f"fine-tuned, digits 5-9: {accuracy(model, X_new_test_t, y_new_test_t):.3f
 # --8<-- [end:fine-tune]
 
 # --8<-- [start:worse]
-before = accuracy(frozen_model, X_new_test_t, y_new_test_t)
+before_unfreezing = accuracy(frozen_model, X_new_test_t, y_new_test_t)
 
 
 def fine_tune_copy(base_lr, head_lr, batchnorm_eval):
@@ -132,12 +132,12 @@ def fine_tune_copy(base_lr, head_lr, batchnorm_eval):
         tuned_base.eval()
     train(tuned, optimizer, X_new_train_t, y_new_train_t, epochs=10, batch_size=5)
     copy_accuracy = accuracy(tuned, X_new_test_t, y_new_test_t)
-    if copy_accuracy < before - 0.05:  # where a fall this large lands changes with the CPU and the threads (see below)
+    if copy_accuracy < before_unfreezing - 0.05:  # where a fall this large lands changes with CPU and threads (below)
         return "more than 5 points lower"
     return f"{copy_accuracy:.3f}"
 
 
-print(f"before unfreezing: {before:.3f}")
+print(f"before unfreezing: {before_unfreezing:.3f}")
 print("base lr 1e-4, BatchNorm in eval():", fine_tune_copy(1e-4, 1e-3, batchnorm_eval=True))
 print("base lr 1e-4, BatchNorm in train():", fine_tune_copy(1e-4, 1e-3, batchnorm_eval=False))
 print("lr 0.1 everywhere, BatchNorm in eval():", fine_tune_copy(0.1, 0.1, batchnorm_eval=True))
