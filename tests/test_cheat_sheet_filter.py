@@ -31,11 +31,12 @@ pytestmark = [
 
 # The rows on the page of the categories' tables and of the known differences' table, and every table's heading, each
 # with its text and whether it takes up space on the screen; and whether each table is open.
-ROWS_SHOWN = """() => Array.from(document.querySelectorAll(
-    "article .cheat-sheet-category:not(.cheat-sheet-differences) tbody tr"),
+CATEGORY_ROWS = "article .cheat-sheet-category:not(.cheat-sheet-differences) tbody tr"
+DIFFERENCE_ROWS = "article .cheat-sheet-differences tbody tr"
+ROWS_SHOWN = f"""() => Array.from(document.querySelectorAll("{CATEGORY_ROWS}"),
     row => [row.textContent, row.getClientRects().length > 0])"""
-DIFFERENCES_SHOWN = """() => Array.from(document.querySelectorAll("article .cheat-sheet-differences tbody tr"), row =>
-    [row.textContent, row.getClientRects().length > 0])"""
+DIFFERENCES_SHOWN = f"""() => Array.from(document.querySelectorAll("{DIFFERENCE_ROWS}"),
+    row => [row.textContent, row.getClientRects().length > 0])"""
 HEADINGS_SHOWN = """() => Array.from(document.querySelectorAll("article h3"), h =>
     [h.textContent.replace("\u00b6", "").trim(), h.getClientRects().length > 0])"""
 OPEN = """() => Array.from(document.querySelectorAll("article details.cheat-sheet-category"), d => d.open)"""
@@ -92,6 +93,7 @@ def test_the_tables_start_closed_and_each_is_made_when_opened(page):
     category = CATEGORIES[3]
     rows = [r for r in ROWS if r.category == category]
     page.locator(f"h3#{render.slug(category)} + details > summary").click()
+    expect(page.locator(CATEGORY_ROWS)).to_have_count(len(rows))  # made on the toggle event, which follows the click
     shown = page.evaluate(ROWS_SHOWN)
     assert len(shown) == len(rows) and all(visible for _, visible in shown)
     assert all(r.operation in text for r, (text, _) in zip(rows, shown, strict=True))
@@ -99,6 +101,8 @@ def test_the_tables_start_closed_and_each_is_made_when_opened(page):
     button = page.get_by_role("button", name="Open every table")
     button.click()
     expect(page.get_by_role("button", name="Close every table")).to_be_visible()
+    expect(page.locator(CATEGORY_ROWS)).to_have_count(len(ROWS))
+    expect(page.locator(DIFFERENCE_ROWS)).to_have_count(len(DIFFERENCES))
     shown = page.evaluate(ROWS_SHOWN)
     assert len(shown) == len(ROWS) and all(visible for _, visible in shown)
     assert len(page.evaluate(DIFFERENCES_SHOWN)) == len(DIFFERENCES)
@@ -239,13 +243,15 @@ def test_without_scripts_every_table_is_on_the_page_and_opens(browser, site_url)
 def test_axe_finds_no_violation_with_every_table_open(browser, site_url, scheme, width):
     """tests/test_reader_view.py runs axe-core on the page as it loads, with its tables closed; here they are open
     (made by the script), on a wide screen and on a narrow one, where more of them scroll sideways."""
+    from playwright.sync_api import expect
+
     from test_reader_view import NARROW, WIDE, listing, violations
 
     context = browser.new_context(color_scheme=scheme, viewport=WIDE if width == "wide" else NARROW)
     page = context.new_page()
     page.goto(site_url + "cheat-sheet/")
     page.get_by_role("button", name="Open every table").click()
-    assert len(page.evaluate(ROWS_SHOWN)) == len(ROWS)
+    expect(page.locator(CATEGORY_ROWS)).to_have_count(len(ROWS))  # the tables are made on the toggle events
     found = violations(page)
     context.close()
     assert found == [], f"axe-core on /cheat-sheet/ with every table open ({scheme} mode, {width}):\n{listing(found)}"
