@@ -63,7 +63,7 @@ serve: $(READY)  ## the site on http://127.0.0.1:8000, rebuilt when a page or sn
 # result is checked instead, and the summary says so (engine/check/reuse.py). With CI set (CI=1), everything runs.
 # CI splits the suite: `make test SHARDS=3 SHARD=1` runs one shard (its share of the pages and test files, balanced by
 # tests/durations.json, no site tests) and records its programs' runs in RECORDS; beside the shards, `make test-site
-# SHARDS=2 SHARD=1` builds the site and runs a share of the site tests (browser, accessibility, links, mike), which
+# SHARDS=3 SHARD=1` builds the site and runs a share of the site tests (browser, accessibility, links, mike), which
 # need no program run; after the shards, `make test-reader-view` builds the site and checks every page's reader's view
 # against the runs the shards recorded (engine/check/shards.py). SHARDS left out: all of it.
 SHARDS ?=
