@@ -100,8 +100,24 @@ def test_rendered_table_shows_every_row_exactly_as_tested():
             shown = re.findall(r"<code>(.*?)</code>", cell)
             expected = [html.escape(line, quote=False) for line in code.splitlines()]
             assert shown == expected, f"{row.operation}: the page shows {shown}, the test runs {expected}"
+    assert table in render.tables_page(SHEET)
+
+
+def test_the_cheat_sheet_holds_a_closed_block_per_table_and_the_tables_page_holds_the_tables():
+    """The cheat sheet carries no table row (its script fetches the tables page); each table's heading is followed by a
+    block that names the table, says how many rows it holds and, for a reader without scripts, links to it."""
     rendered = render.fill_page(PAGE.read_text(), SHEET)
-    assert render.PLACEHOLDER not in rendered and table in rendered
+    assert render.PLACEHOLDER not in rendered and "<tr>" not in markdown.markdown(rendered, extensions=["tables"])
+    tables = render.tables_page(SHEET)
+    for category in [*SHEET.categories, render.DIFFERENCES]:
+        key = render.slug(category)
+        block = rf'\n### {re.escape(category)}\n\n(?:.+\n\n)?<details class="cheat-sheet-category[^"]*" data-table="{key}">'
+        assert re.search(block, rendered), f"{category}: no closed block under its heading on the cheat sheet"
+        assert f"\n### {category}\n" in tables
+        assert f'href="{render.tables_url()}#{key}"' in rendered
+        assert render.SOURCE.format(key=key) in tables
+    rows = len(ROWS) + sum(len(row.differs_when) for row in ROWS)
+    assert len(re.findall(r"<tr>\n<td>", markdown.markdown(tables, extensions=["tables", "md_in_html"]))) == rows
 
 
 def test_rendered_known_differences_show_what_was_recorded():

@@ -116,14 +116,13 @@ def test_file_names_and_empty_files(tmp_path):
 
 
 def test_the_page_shows_the_rows_as_their_files_are_now(tmp_path, monkeypatch):
-    """The site's hook fills the page from the files on every build, so `make serve` shows an edited row."""
+    """The site's hook makes the tables page from the files on every build, so `make serve` shows an edited row."""
     monkeypatch.setattr(data, "FOLDER", tmp_path)
     write(tmp_path, "01-first.toml", GOOD)
-    page = f"# Cheat sheet\n\n{render.PLACEHOLDER}\n"
     zeros = "<td><strong>Zeros</strong></td>\n<td><code>{}</code></td>\n<td><code>tf.zeros((2, 3))</code></td>"
-    assert zeros.format("torch.zeros(2, 3)") in render.fill_page(page)
+    assert zeros.format("torch.zeros(2, 3)") in render.tables_page()
     write(tmp_path, "01-first.toml", GOOD.replace("torch.zeros(2, 3)", "torch.zeros((2, 3))"))
-    assert zeros.format("torch.zeros((2, 3))") in render.fill_page(page)
+    assert zeros.format("torch.zeros((2, 3))") in render.tables_page()
 
 
 def test_every_row_compiles():
@@ -226,7 +225,7 @@ def test_a_malformed_difference_names_the_row_and_its_line(tmp_path, change, exp
 def test_the_page_links_a_row_and_its_known_differences(tmp_path):
     sheet = data.load(write(tmp_path, "01-first.toml", DIFFERING))
     table = render.render_tables(sheet)
-    assert "<summary>1 row, 1 with a known difference</summary>" in table
+    assert "<summary>1 row, 1 with a known difference</summary>" in render.render_blocks(sheet)
     assert ('<a class="cheat-sheet-differs" data-differs id="row-sort" href="#differs-sort-nan">Differs when an input '
             "holds NaN</a>") in table
     assert '<a class="cheat-sheet-differs" data-differs href="#differs-sort-float64">Differs when the inputs are float64' in table

@@ -1,13 +1,14 @@
 """The cheat sheet's tables and filter box in the built site, as a reader uses them: Playwright for Python driving
 Debian's Chromium (never `playwright install`), from the fixtures in tests/conftest.py.
 
-Each table (written by engine/cheatsheet/render.py, made and filtered by docs/assets/javascripts/cheat-sheet-filter.js)
-starts closed under its heading and is made when it is opened: by the reader, by the button that opens every table,
-by a link to a row inside it, or by the filter. The box keeps only the table rows whose text contains what is typed,
-ignoring case, opens the tables with rows left, hides the others, and gives the page back as it was once emptied. Its
-tick box keeps only the rows with a known difference: the rows of the categories' tables that link to one, and the
-table of known differences after them, which the typed text filters too. Without scripts, every table is on the page
-and opens as a plain <details> block.
+The tables live on a page of their own (engine/cheatsheet/render.py); on the cheat sheet each starts closed under its
+heading, and docs/assets/javascripts/cheat-sheet-filter.js fetches the tables page the first time one is needed and
+puts the table in when it is opened: by the reader, by the button that opens every table, by a link to a row inside
+it, or by the filter. The box keeps only the table rows whose text contains what is typed, ignoring case, opens the
+tables with rows left, hides the others, and gives the page back as it was once emptied. Its tick box keeps only the
+rows with a known difference: the rows of the categories' tables that link to one, and the table of known differences
+after them, which the typed text filters too. Without scripts, each block links to its table on the tables page,
+which shows every table; when the tables page cannot be fetched, the page says so and links to it.
 """
 
 from __future__ import annotations
@@ -166,12 +167,13 @@ def test_the_tick_keeps_only_the_rows_with_a_known_difference(page):
     assert DIFFERENCES, "no known difference to show"
     page.get_by_role("checkbox", name="only rows with a known difference").check()
     differing = {row.operation for row, _ in DIFFERENCES}
+    count = len(differing) + len(DIFFERENCES)
+    # The count comes once the tables page has arrived and the rows are filtered.
+    expect(page.locator("#cheat-sheet-filter-count")).to_have_text(f"{count} of {len(ROWS) + len(DIFFERENCES)} rows shown.")
     shown = [text for text, shown in page.evaluate(ROWS_SHOWN) if shown]
     assert len(shown) == len(differing) and all("Differs when" in text for text in shown)
     assert all(shown for _, shown in page.evaluate(DIFFERENCES_SHOWN))
     assert len(page.evaluate(DIFFERENCES_SHOWN)) == len(DIFFERENCES)
-    count = len(differing) + len(DIFFERENCES)
-    expect(page.locator("#cheat-sheet-filter-count")).to_have_text(f"{count} of {len(ROWS) + len(DIFFERENCES)} rows shown.")
     headings = [name for name, shown in page.evaluate(HEADINGS_SHOWN) if shown]
     assert headings == [c for c in CATEGORIES if any(r.category == c for r, _ in DIFFERENCES)] + [render.DIFFERENCES]
 
@@ -225,17 +227,62 @@ def test_a_page_opened_at_a_row_shows_that_row(browser, site_url):
     assert recorded_errors(page) == []
 
 
-def test_without_scripts_every_table_is_on_the_page_and_opens(browser, site_url):
+TABLES_PAGE = render.TABLES_PAGE.removesuffix(".md") + "/"
+
+
+def test_a_first_visit_fetches_the_tables_only_when_the_reader_comes_near_them(browser, site_url):
+    from playwright.sync_api import expect
+
+    page = recording_page(browser, site_url)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(site_url + "cheat-sheet/", wait_until="networkidle")
+    assert site_url + TABLES_PAGE not in requested, "the tables page was fetched before a reader asked for a table"
+    with page.expect_request(site_url + TABLES_PAGE):
+        page.get_by_role("searchbox", name="Filter the rows").hover()
+    page.get_by_role("button", name="Open every table").click()  # the tables come from the one download
+    expect(page.locator(CATEGORY_ROWS)).to_have_count(len(ROWS))
+    assert requested.count(site_url + TABLES_PAGE) == 1
+    page.context.close()
+    assert recorded_errors(page) == []
+
+
+def test_when_the_tables_cannot_be_fetched_the_page_says_so_and_links_to_them(browser, site_url):
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    page.route(site_url + TABLES_PAGE, lambda route: route.fulfill(status=503, body="down"))
+    page.goto(site_url + "cheat-sheet/")
+    page.locator(f"h3#{render.slug(CATEGORIES[0])} + details > summary").click()
+    message = page.locator(f"h3#{render.slug(CATEGORIES[0])} + details .cheat-sheet-message")
+    expect(message).to_have_text("The tables could not be loaded (the server answered 503); every table is on the page "
+                                 "of every table.")
+    assert message.get_by_role("link").get_attribute("href") == site_url + TABLES_PAGE
+    page.get_by_role("searchbox", name="Filter the rows").fill("argmax")
+    expect(page.locator("#cheat-sheet-filter-count")).to_contain_text("could not be loaded (the server answered 503)")
+    page.unroute(site_url + TABLES_PAGE)  # the next need tries again
+    page.get_by_role("searchbox", name="Filter the rows").fill("argma")
+    expect(page.locator("#cheat-sheet-filter-count")).to_have_text(re.compile(r"^\d+ of \d+ rows shown\.$"))
+    page.context.close()
+
+
+def test_without_scripts_each_table_links_to_the_page_that_shows_every_table(browser, site_url):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(site_url + "cheat-sheet/")
-    # A closed <details> block's content has boxes that are not drawn: checkVisibility() tells them apart.
-    visible = ROWS_SHOWN.replace("row.getClientRects().length > 0", "row.checkVisibility()")
-    assert len(page.evaluate(visible)) == len(ROWS) and not any(shown for _, shown in page.evaluate(visible))
+    assert page.locator("article table").count() == 0
     assert page.locator(".cheat-sheet-filter").is_hidden()  # a box that would do nothing is not shown
-    page.locator(f"h3#{render.slug(CATEGORIES[0])} + details > summary").click()
-    shown = [shown for _, shown in page.evaluate(visible)]
-    assert sum(shown) == sum(r.category == CATEGORIES[0] for r in ROWS)
+    page.locator(f"h3#{render.slug(CATEGORIES[1])} + details > summary").click()
+    page.get_by_role("link", name="the page of every table").click()
+    assert page.url == site_url + TABLES_PAGE + f"#{render.slug(CATEGORIES[1])}"
+    rows = page.evaluate(ROWS_SHOWN.replace("article .cheat-sheet-category:not(.cheat-sheet-differences)",
+                                            "article .cheat-sheet-table:not([data-table=known-differences])"))
+    assert len(rows) == len(ROWS) and all(shown for _, shown in rows), "a table is missing or hidden"
+    assert all(row.operation in text for row, (text, _) in zip(ROWS, rows, strict=True))
+    differences = page.locator("article [data-table=known-differences] tbody tr")
+    assert differences.count() == len(DIFFERENCES)
+    headings = [name for name, shown in page.evaluate(HEADINGS_SHOWN) if shown]
+    assert headings == TABLES
     context.close()
 
 

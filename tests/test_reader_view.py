@@ -19,6 +19,7 @@ import pytest
 
 from conftest import CHROMIUM
 from engine import accounting
+from engine.cheatsheet import render
 from engine.check import reuse
 from engine.settings import ROOT
 from engine.site import search_index
@@ -36,7 +37,8 @@ pytestmark = [
 
 
 def site_pages() -> list[str]:
-    """Every page in mkdocs.yml's nav, as a URL relative to the site ("" is the home page)."""
+    """Every page in mkdocs.yml's nav, and the cheat sheet's tables page (made by the site hooks, not in the nav), as
+    a URL relative to the site ("" is the home page)."""
     from mkdocs.utils.yaml import yaml_load
 
     with open(ROOT / "mkdocs.yml") as handle:
@@ -47,7 +49,7 @@ def site_pages() -> list[str]:
             value = next(iter(item.values())) if isinstance(item, dict) else item
             yield from files(value) if isinstance(value, list) else [value]
 
-    stems = [posixpath.splitext(name)[0] for name in files(nav)]
+    stems = [posixpath.splitext(name)[0] for name in files(nav)] + [posixpath.splitext(render.TABLES_PAGE)[0]]
     return ["" if stem == "index" else stem.removesuffix("/index") + "/" for stem in stems]
 
 
@@ -324,6 +326,8 @@ def test_the_search_index_keeps_prose_and_the_names_in_code_and_drops_outputs():
             "Output<pre><code>tf.Tensor([2. 4.], shape=(2,), dtype=float32)\n</code></pre>"},
         {"location": "notebooks/nb/", "title": "Notebook", "text": "In\u00a0[1]: Copied! <pre>import torch\n</pre> "
             "import torch <p>A cell.</p> train (1347, 1, 8, 8)"},
+        {"location": "cheat-sheet/#padding", "title": "Padding", "text": "8 rows "
+            f"<p>{render.NO_SCRIPTS} the page of every table.</p>"},
     ]}
     docs = search_hook().smaller(index, {"notebooks/nb/"})["docs"]
     assert docs[0] == index["docs"][0]  # prose is left alone
@@ -332,6 +336,7 @@ def test_the_search_index_keeps_prose_and_the_names_in_code_and_drops_outputs():
         "<pre><code>RuntimeError: mat1 and mat2 shapes cannot be multiplied</code></pre> "
         "<pre><code>tensorflow as tf GradientTape</code></pre>")  # "tape" was in the first block
     assert docs[2]["text"] == "<pre><code>import torch</code></pre> <p>A cell.</p>"
+    assert docs[3]["text"] == "8 rows"
 
 
 def test_the_built_search_index_is_the_smaller_one(built_site):

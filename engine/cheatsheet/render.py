@@ -1,16 +1,18 @@
 """The cheat-sheet tables, made from the rows in snippets/cheat-sheet/ (data.py), for docs/cheat-sheet.md.
 
-The page holds the line `<!-- cheat-sheet-table -->`; `fill_page` replaces it with a filter box, one table per
-category (the operation, with its inputs, its note and a link to each of its known differences, and the code for
-each framework, one code span per line) and a table of the known differences (each with the smallest input that
-shows it and what each framework gives there, as tests/test_cheat_sheet_fuzz.py recorded it and checks it). The
-tests run the same rows (program.py, fuzz.py), so the code on the page is the code that was tested. The rows are
-read from their files each time the page is made, so `make serve` shows an edited row at once.
+There is one table per category (the operation, with its inputs, its note and a link to each of its known
+differences, and the code for each framework, one code span per line) and a table of the known differences (each
+with the smallest input that shows it and what each framework gives there, as tests/test_cheat_sheet_fuzz.py recorded
+it and checks it). The tests run the same rows (program.py, fuzz.py), so the code on the page is the code that was
+tested. The rows are read from their files each time the pages are made, so `make serve` shows an edited row at once.
 
-Each table sits under its heading in a closed <details> block, as HTML inside a <noscript>: a browser that runs
-scripts keeps the table as one piece of text until the reader opens the block or the filter shows rows of it
-(docs/assets/javascripts/cheat-sheet-filter.js), so a first visit lays out headings, not 500 table rows; a browser
-without scripts shows the table when the block is opened.
+The tables live on a page of their own, `tables_page` (TABLES_PAGE, made by the site hooks, not in the nav): every
+table open, under its heading, for readers without scripts, for printing and for the browser's own find. The cheat
+sheet itself holds the line `<!-- cheat-sheet-table -->`; `fill_page` replaces it with a filter box and, under each
+table's heading, a closed <details> block that says how many rows it holds. docs/assets/javascripts/cheat-sheet-filter.js
+fetches the tables page the first time a table is opened, a link leads into one or the filter is used, and moves each
+table into its block: a first visit downloads and lays out headings, not 500 table rows. Without scripts, each block
+links to its table on the tables page.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from dataclasses import dataclass
 
 import markdown
 
@@ -25,15 +28,20 @@ from . import data
 
 PLACEHOLDER = "<!-- cheat-sheet-table -->"
 PAGE = "cheat-sheet.md"
+TABLES_PAGE = "cheat-sheet-tables.md"  # next to PAGE, so that the tables' relative links work from both pages
+TABLES_TITLE = "Cheat sheet: every table"
+NO_SCRIPTS = "Tables open here only with scripts; this one is on"  # a closed block's words without scripts, and a link
 DIFFERENCES = "Known differences"  # the heading of the table of known differences, after the categories
 # Keep each code line on one line (the theme lets code in table cells break anywhere, even inside a name); a table
-# wider than the page scrolls sideways instead. The rule sits in this page only.
+# wider than the page scrolls sideways instead. The rules sit in the cheat sheet and its tables page only.
 STYLE = (
     "<style>.md-typeset td code { white-space: nowrap; } .md-typeset td:first-child { min-width: 14em; } "
     ".md-typeset .cheat-sheet-differs { font-size: 0.85em; font-weight: 700; } "
-    ".md-typeset details.cheat-sheet-category { margin-top: 0.4em; } "
-    ".md-typeset .cheat-sheet-table { content-visibility: auto; contain-intrinsic-size: auto 100% auto 40em; }</style>"
+    ".md-typeset details.cheat-sheet-category { margin-top: 0.4em; }</style>"
 )
+# The tables page's link to its table, written on the tables page around each table: the script finds the table by it.
+SOURCE = 'class="cheat-sheet-table" data-table="{key}"'
+
 # The filter box above the tables: docs/assets/javascripts/cheat-sheet-filter.js (SCRIPT: on this page only)
 # shows it and hides the rows that do not contain the typed text (or, with the box ticked, that have no known
 # difference), opening the tables that keep rows; its button opens or closes every table. Without the script the box
@@ -54,7 +62,7 @@ FILTER_STYLE = (
 # visit does not download it (tests/test_reader_view.py holds that weight to a budget).
 SCRIPT = '<script src="../assets/javascripts/cheat-sheet-filter.js" defer></script>'
 FILTER_BOX = (
-    '<div class="cheat-sheet-filter" hidden>\n'
+    '<div class="cheat-sheet-filter" data-tables="{tables}" hidden>\n'
     '<label for="cheat-sheet-filter">Filter the rows</label>\n'
     '<input type="search" id="cheat-sheet-filter" placeholder="a word or a name, e.g. argmax" autocomplete="off" '
     'spellcheck="false" aria-describedby="cheat-sheet-filter-count">\n'
@@ -123,23 +131,31 @@ def _built_link(match: re.Match) -> str:
     return f'href="../{match[1]}/{match[2] or ""}"'  # the cheat sheet is cheat-sheet/index.html
 
 
-def _block(table: list[str], summary: str, extra: str = "") -> str:
-    """A table in a closed <details> block, as HTML: its rows sit in a <noscript>, so that a browser running scripts
-    holds them as one piece of text, which docs/assets/javascripts/cheat-sheet-filter.js turns into the table when the
-    block is opened or the filter shows rows of it, while a browser without scripts shows the table itself."""
-    body = PAGE_LINK.sub(_built_link, markdown.markdown("\n".join(table), extensions=["tables"]))
-    return (f'<details class="cheat-sheet-category{extra}">\n<summary>{summary}</summary>\n<noscript>\n{body}\n'
-            "</noscript>\n</details>")
+@dataclass(frozen=True)
+class Table:
+    """One table as both pages show it: under its heading, after its introduction (the known differences' tally)."""
+
+    heading: str  # a category, or DIFFERENCES
+    summary: str  # what the closed block on the cheat sheet says it holds: "12 rows, 2 with a known difference"
+    html: str  # the <table>, its links to other pages written as the built site has them; "" for no rows
+    intro: str = ""
+
+    @property
+    def key(self) -> str:
+        return slug(self.heading)
+
+
+def _html(table: list[str]) -> str:
+    return PAGE_LINK.sub(_built_link, markdown.markdown("\n".join(table), extensions=["tables"]))
 
 
 def _count(n: int, thing: str) -> str:
     return f"{n} {thing}{'' if n == 1 else 's'}"
 
 
-def render_tables(sheet: data.Sheet | None = None) -> str:
-    """One table per category, each under its heading, in a closed block that says how many rows it holds."""
-    sheet = sheet or data.load()
-    out = []
+def category_tables(sheet: data.Sheet) -> list[Table]:
+    """One table per category, in the order of the data files."""
+    tables = []
     for category in sheet.categories:
         rows = [r for r in sheet.rows if r.category == category]
         table = ["| Operation | PyTorch | TensorFlow |", "| --- | --- | --- |"]
@@ -148,8 +164,8 @@ def render_tables(sheet: data.Sheet | None = None) -> str:
             table.append("| " + " | ".join(cells) + " |")
         differing = sum(bool(r.differs_when) for r in rows)
         summary = _count(len(rows), "row") + (f", {differing} with a known difference" if differing else "")
-        out += [f"### {category}", "", _block(table, summary), ""]
-    return "\n".join(out).rstrip("\n")
+        tables.append(Table(category, summary, _html(table)))
+    return tables
 
 
 # Characters that Markdown would read inside an HTML code span in a table cell (a pipe ends the cell, a backtick opens a
@@ -201,9 +217,9 @@ def input_lines(row: data.Row, difference: data.Difference) -> str:
     return "<br>".join(parts)
 
 
-def render_differences(sheet: data.Sheet | None = None) -> str:
-    """The known differences: one table row each, with the smallest input that shows it and what each side gives."""
-    sheet = sheet or data.load()
+def differences_table(sheet: data.Sheet) -> Table:
+    """The known differences: one table row each, with the smallest input that shows it and what each side gives,
+    after a tally of the rows that agree on everything generated."""
     found = [(row, d) for row in sheet.rows for d in row.differs_when]
     table = ["| Operation | Smallest input | PyTorch gives | TensorFlow gives |", "| --- | --- | --- | --- |"]
     for row, difference in found:
@@ -221,17 +237,71 @@ def render_differences(sheet: data.Sheet | None = None) -> str:
     tally = (f"Of the {_count(len(sheet.rows), 'row')}, {len(fuzzed)} run on generated inputs (the others take no "
              f"tensor, or make random numbers). On everything generated, {len(fuzzed) - differing} of them agree; "
              f"{differing} {'has' if differing == 1 else 'have'} known differences, {len(found)} in all.")
-    if not found:
-        return f"### {DIFFERENCES}\n\n{tally}"
     summary = (f"{_count(len(found), 'known difference')}: the smallest input found for each, and what each "
                "framework gives there")
-    return "\n".join([f"### {DIFFERENCES}", "", tally, "", _block(table, summary, " cheat-sheet-differences")])
+    return Table(DIFFERENCES, summary, _html(table) if found else "", tally)
+
+
+def _section(table: Table, body: str) -> list[str]:
+    return [f"### {table.heading}", "", *([table.intro, ""] if table.intro else []), *([body, ""] if table.html else [])]
+
+
+def _sources(tables: list[Table]) -> str:
+    """Tables under their headings, open, as the tables page shows them (the script finds each by its key)."""
+    out = []
+    for table in tables:
+        out += _section(table, f"<div {SOURCE.format(key=table.key)}>\n{table.html}\n</div>")
+    return "\n".join(out).rstrip("\n")
+
+
+def render_tables(sheet: data.Sheet | None = None) -> str:
+    """Every category's table under its heading, as the tables page shows them."""
+    return _sources(category_tables(sheet or data.load()))
+
+
+def render_differences(sheet: data.Sheet | None = None) -> str:
+    """The known differences under their heading, after their tally, as the tables page shows them."""
+    return _sources([differences_table(sheet or data.load())])
+
+
+def tables_url() -> str:
+    """The tables page as a link from the cheat sheet (cheat-sheet/index.html), as the built site has it."""
+    return f"../{TABLES_PAGE.removesuffix('.md')}/"
+
+
+def render_blocks(sheet: data.Sheet | None = None) -> str:
+    """The cheat sheet's part: each table's heading with a closed block that says how many rows it holds, which the
+    script fills from the tables page, and which without scripts links to the table there."""
+    sheet = sheet or data.load()
+    out = []
+    for table in [*category_tables(sheet), differences_table(sheet)]:
+        extra = " cheat-sheet-differences" if table.heading == DIFFERENCES else ""
+        link = f'<a href="{tables_url()}#{table.key}">the page of every table</a>'
+        out += _section(table, f'<details class="cheat-sheet-category{extra}" data-table="{table.key}">\n'
+                               f"<summary>{table.summary}</summary>\n"
+                               f"<noscript><p>{NO_SCRIPTS} {link}.</p></noscript>\n</details>")
+    return "\n".join(out).rstrip("\n")
+
+
+def tables_page(sheet: data.Sheet | None = None) -> str:
+    """The Markdown of the tables page: every table, open, under its heading."""
+    sheet = sheet or data.load()
+    return "\n".join([
+        f"# {TABLES_TITLE}", "",
+        f"Every table of the [cheat sheet]({PAGE}) on one page, open: for reading without scripts, for printing, and "
+        "for your browser's own find (Ctrl+F or \u2318F). The cheat sheet says how to read the rows and how each is "
+        "tested, and its filter box keeps only the rows that contain a word.", "",
+        STYLE, "",
+        "## The tables", "",
+        render_tables(sheet), "",
+        render_differences(sheet), "",
+    ])
 
 
 def fill_page(page: str, sheet: data.Sheet | None = None) -> str:
-    """The page with its tables in place of the placeholder, from `sheet` or, by default, the rows as their files are now."""
+    """The cheat sheet with its filter box and closed blocks in place of the placeholder, from `sheet` or, by default,
+    the rows as their files are now."""
     if PLACEHOLDER not in page:
         raise ValueError(f"{PAGE} has lost its placeholder line {PLACEHOLDER}")
-    sheet = sheet or data.load()
-    page_top = STYLE + "\n" + FILTER_STYLE + "\n" + SCRIPT + "\n\n" + FILTER_BOX + "\n\n"
-    return page.replace(PLACEHOLDER, page_top + render_tables(sheet) + "\n\n" + render_differences(sheet), 1)
+    page_top = STYLE + "\n" + FILTER_STYLE + "\n" + SCRIPT + "\n\n" + FILTER_BOX.format(tables=tables_url()) + "\n\n"
+    return page.replace(PLACEHOLDER, page_top + render_blocks(sheet), 1)

@@ -8,7 +8,8 @@ same functions:
 - every page with code offers its PyTorch and TensorFlow programs as a notebook and a script (downloads), with an
   "Open in Colab" link per notebook, in a box under the page's title;
 - the cheat sheet's tables (cheatsheet.render, from the rows in snippets/cheat-sheet/, read afresh for every build,
-  so `make serve`, which watches snippets/, shows an edited row), the performance page's tables, plot and verdicts
+  so `make serve`, which watches snippets/, shows an edited row), on a page of their own beside the cheat sheet (not
+  in the nav: the cheat sheet links to it and fetches its tables), the performance page's tables, plot and verdicts
   (benchmark.render) and the versions matrix (matrix) are filled in from their sources;
 - the search index is made smaller (search_index): prose and code names stay searchable;
 - each finished build is counted (accounting), so the test suite can prove it built the site once.
@@ -22,7 +23,7 @@ import posixpath
 import time
 from pathlib import Path
 
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 
 from engine import accounting
 from engine.benchmark import render as benchmark
@@ -58,7 +59,8 @@ def _colab_url(config, name: str) -> str:
 
 
 def on_files(files, config):
-    """A notebook and a script per framework for every page that has code; the performance page's plots."""
+    """A notebook and a script per framework for every page that has code; the cheat sheet's tables page; the
+    performance page's plots."""
     _pages.clear()
     verified = release.verified_line()
     for file in list(files.documentation_pages()):
@@ -71,6 +73,9 @@ def on_files(files, config):
             for suffix, content in ((".ipynb", downloads.notebook_json(nb)), (".py", downloads.script(nb))):
                 name = downloads.file_name(page, framework, suffix)
                 files.append(File.generated(config, f"{DOWNLOADS}/{name}", content=content))
+    if files.get_file_from_path(cheat_sheet.PAGE) is not None:  # reads the rows' files as they are now
+        files.append(File.generated(config, cheat_sheet.TABLES_PAGE, content=cheat_sheet.tables_page(),
+                                    inclusion=InclusionLevel.NOT_IN_NAV))
     if files.get_file_from_path(benchmark.PAGE) is not None:
         for uri, content in benchmark.plot_files().items():
             files.append(File.generated(config, uri, content=content))

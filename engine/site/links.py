@@ -10,7 +10,7 @@ Each page is read once, with the standard library's HTML parser, so a page that 
 cheat sheet's rows and known differences) costs no more than another. A crawler that fetches and parses the target
 page again for each anchor pointing into it (LinkChecker's anchor check does) took minutes on this site. External
 links (with a scheme, or starting with //) are not followed: the tests have no network. Links inside a <noscript>
-count too: the cheat sheet's tables sit there until a script makes them (engine/cheatsheet/render.py).
+count too: the cheat sheet's links to its tables page sit there, for readers without scripts (engine/cheatsheet/render.py).
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ hooks rewrite it with `smaller`:
 - a code block becomes the names and words it contains that the page's earlier code blocks have not already put
   in the index (the whole page is one search result either way), so every identifier is still found;
 - an output block is dropped, except its lines that name an error or a warning (readers search error messages);
-- the framework tab labels ("PyTorchTensorFlow") and the download links' text are dropped;
+- the framework tab labels ("PyTorchTensorFlow"), the download links' text and the cheat sheet's note for readers
+  without scripts (once per table: the rows themselves are searched on the tables page) are dropped;
 - on a notebook page, the text outside paragraphs, lists and code (a second copy of each cell's code, its outputs,
   the "In [1]: Copied!" prompts) is dropped.
 """
@@ -20,11 +21,14 @@ import json
 import re
 from pathlib import Path
 
+from engine.cheatsheet import render as cheat_sheet
+
 BLOCK = re.compile(r"(?P<output>Output\s*)?<pre>(?:<code>)?(?P<body>.*?)(?:</code>)?</pre>", re.DOTALL)  # code or output
 ERROR_LINE = re.compile(r"\b\w*(?:Error|Exception|Warning)\b")
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 LABELS = re.compile(r"\s*PyTorchTensorFlow\s*")
 DOWNLOADS = re.compile(r"<p>Run this page yourself</p>\s*<p>PyTorch: notebook[^<]*</p>")
+NO_SCRIPTS = re.compile(f"<p>{re.escape(cheat_sheet.NO_SCRIPTS)}.*?</p>")
 KEPT = re.compile(r"<p>.*?</p>|<ul>.*?</ul>|<ol>.*?</ol>|<pre>.*?</pre>", re.DOTALL)
 
 def _blocks(seen: set[str]):
@@ -52,7 +56,7 @@ def smaller(index: dict, notebooks: set[str]) -> dict:
         text = entry["text"]
         if page in notebooks:
             text = " ".join(KEPT.findall(text))
-        text = LABELS.sub(" ", DOWNLOADS.sub("", text))
+        text = LABELS.sub(" ", DOWNLOADS.sub("", NO_SCRIPTS.sub("", text)))
         text = BLOCK.sub(_blocks(seen_on.setdefault(page, set())), text)
         docs.append({**entry, "text": re.sub(r"[ \t]{2,}", " ", text).strip()})
     return {**index, "docs": docs}

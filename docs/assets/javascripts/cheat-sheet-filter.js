@@ -1,25 +1,54 @@
 /* The cheat sheet's tables and their filter box.
 
-   The site hook (engine/cheatsheet/render.py) writes each table under its heading in a closed <details> block, with
-   the table inside a <noscript>: a browser that runs this script holds it as one piece of text, and a first visit
-   lays out headings, not hundreds of rows. This script makes the table when the block is first opened (by the
-   reader, by the filter, by the button that opens every table, or by a link to a row inside it), wrapped as the
-   theme wraps tables, and reachable with the keyboard where it scrolls sideways.
+   The site hook (engine/cheatsheet/render.py) puts every table on a page of its own, the tables page (the filter
+   box's data-tables link), and on the cheat sheet only each table's heading and a closed <details> block whose
+   data-table names the table. A first visit therefore downloads and lays out headings, not hundreds of rows. This
+   script fetches the tables page once, the first time a table is needed: when a block is opened (by the reader, by
+   the filter, by the button that opens every table, or by a link to a row inside it), or when the filter is used. It
+   starts the download as soon as the reader comes near the box or a block (pointer or keyboard focus), so that the
+   tables are usually there when they are wanted. A table is moved into its block when the block is first opened,
+   wrapped as the theme wraps tables, and reachable with the keyboard where it scrolls sideways. When the tables page
+   cannot be fetched, the opened blocks and the box say so and link to it.
 
    The filter box: typing in it keeps only the table rows whose text (operation, note, code, or a known difference's
    input and results) contains the typed text, ignoring case; ticking "only rows with a known difference" keeps only
    the rows that link to one and the rows of the "Known differences" table. The tables with rows left are opened;
    the others are hidden with their heading and their entry in the table of contents. An empty box and no tick give
-   the page back as it was before filtering; Escape empties the box. The rows are read from the tables' text, so the
-   filter covers every row without making the tables it hides.
+   the page back as it was before filtering; Escape empties the box. The rows are read from the fetched tables, so the
+   filter covers every row without putting on the page the tables it hides.
 
-   It runs on every page view: through Material's `document$` when the theme provides it (so it also works with
-   instant navigation, which swaps pages without reloading scripts), otherwise once the page has loaded. On pages
-   without the box it does nothing. */
+   It runs once the page is parsed: on Material's `document$` when the theme's script has already run (as it has after
+   an instant navigation, which swaps pages without reloading scripts), otherwise on DOMContentLoaded (on a first
+   load both scripts are deferred, and this one comes first). On pages without the box it does nothing. */
 (function () {
   "use strict";
 
-  /* A table block: its <details>, its heading, and (once read) its rows, each with its text in lower case. */
+  /* The tables page, fetched and parsed once; a failed download is tried again at the next need. */
+  function Tables(url) {
+    this.url = url;
+    this.promise = null; // the parsed page, once asked for
+  }
+
+  Tables.prototype.load = function () {
+    var self = this;
+    if (!this.promise) {
+      this.promise = fetch(this.url).then(function (response) {
+        if (!response.ok) {
+          throw new Error("the server answered " + response.status);
+        }
+        return response.text();
+      }).then(function (text) {
+        return new DOMParser().parseFromString(text, "text/html");
+      });
+      this.promise.catch(function () {
+        self.promise = null;
+      });
+    }
+    return this.promise;
+  };
+
+  /* A table block: its <details>, its heading, and (once read from the tables page) its table and rows, each row
+     with its text in lower case. */
   function Category(details) {
     var heading = details.previousElementSibling;
     while (heading && !/^H[1-6]$/.test(heading.tagName)) {
@@ -27,30 +56,50 @@
     }
     this.details = details;
     this.heading = heading;
-    this.table = null; // the <table>, once read from the <noscript>
-    this.rows = null;
+    this.key = details.getAttribute("data-table");
+    this.table = null;
+    this.rows = [];
+    this.shown = false;
   }
 
-  /* Read the table from its <noscript> (without putting it on the page): the rows can be filtered before they are shown. */
-  Category.prototype.read = function () {
+  /* Take the table out of the fetched tables page (without putting it on this page yet). */
+  Category.prototype.read = function (source) {
     if (this.table) {
       return;
     }
-    var holder = this.details.querySelector("noscript");
-    var template = document.createElement("template");
-    template.innerHTML = holder ? holder.textContent : "";
-    this.table = template.content.querySelector("table");
+    var holder = source.querySelector("[data-table='" + this.key + "']");
+    this.table = holder ? holder.querySelector("table") : null;
     this.rows = Array.prototype.map.call(this.table ? this.table.querySelectorAll("tbody tr") : [], function (row) {
       return { row: row, text: row.textContent.toLowerCase(), differs: row.querySelector("[data-differs]") !== null };
     });
   };
 
+  /* Whether the table holds an element with this id. */
+  Category.prototype.holds = function (id) {
+    return this.table !== null && this.table.querySelector("[id='" + CSS.escape(id) + "']") !== null;
+  };
+
+  /* A line in the block in place of its table: that it is loading, or that it could not be loaded. */
+  Category.prototype.say = function (nodes) {
+    var old = this.details.querySelector(".cheat-sheet-message");
+    if (old) {
+      old.remove();
+    }
+    var line = document.createElement("p");
+    line.className = "cheat-sheet-message";
+    nodes.forEach(function (node) { line.append(node); });
+    this.details.appendChild(line);
+  };
+
   /* Put the table on the page, in the wrappers the theme gives the tables it knows at load time. */
   Category.prototype.show = function () {
-    this.read();
-    var holder = this.details.querySelector("noscript");
-    if (!holder || !this.table) {
+    if (this.shown || !this.table) {
       return;
+    }
+    this.shown = true;
+    var message = this.details.querySelector(".cheat-sheet-message");
+    if (message) {
+      message.remove();
     }
     var scroller = document.createElement("div");
     scroller.className = "md-typeset__scrollwrap";
@@ -58,10 +107,10 @@
     wrapper.className = "md-typeset__table";
     var block = document.createElement("div");
     block.className = "cheat-sheet-table";
-    wrapper.appendChild(this.table);
+    wrapper.appendChild(document.adoptNode(this.table));
     scroller.appendChild(wrapper);
     block.appendChild(scroller);
-    holder.replaceWith(block);
+    this.details.appendChild(block);
     markScrollable(scroller);
   };
 
@@ -92,6 +141,7 @@
     }
     input.dataset.filterReady = "true";
     var box = input.closest(".cheat-sheet-filter");
+    var tables = new Tables(new URL(box.getAttribute("data-tables"), location.href).href);
     var differs = document.getElementById("cheat-sheet-differs");
     var openAll = document.getElementById("cheat-sheet-open-all");
     var status = document.getElementById("cheat-sheet-filter-count");
@@ -99,37 +149,80 @@
       return new Category(d);
     });
     var before = null; // which tables were open when filtering began, to give them back when it ends
+    var ready = false; // whether the categories have read their tables from the tables page
+
+    /* What the reader sees when the tables page cannot be fetched: why, and a link to it. */
+    function unavailable(error) {
+      var link = document.createElement("a");
+      link.href = tables.url;
+      link.textContent = "the page of every table";
+      return ["The tables could not be loaded (" + error.message + "); every table is on ", link, "."];
+    }
+
+    /* Run `action` with the tables read: at once when they are, otherwise once the tables page has arrived. */
+    function withTables(action, failed) {
+      if (ready) {
+        action();
+        return;
+      }
+      tables.load().then(function (source) {
+        if (!ready) {
+          categories.forEach(function (category) { category.read(source); });
+          ready = true;
+        }
+        action();
+      }).catch(function (error) {
+        if (failed) {
+          failed(error);
+        }
+      });
+    }
+
+    function fetchSoon() {
+      tables.load().catch(function () {}); // a failure is reported when the tables are needed
+    }
 
     function label() {
       var closed = categories.some(function (category) { return !category.details.open && !category.details.hidden; });
       openAll.textContent = closed ? "Open every table" : "Close every table";
     }
 
+    function open(category) {
+      category.details.open = true;
+      category.show(); // once the tables are read; until then the toggle event's handler waits for them
+    }
+
     categories.forEach(function (category) {
       category.details.addEventListener("toggle", function () {
-        if (category.details.open) {
-          category.show();
+        if (category.details.open && !category.shown) {
+          if (!ready) {
+            category.say(["Loading the table\u2026"]);
+          }
+          withTables(function () { category.show(); }, function (error) { category.say(unavailable(error)); });
         }
         label();
       });
+      var summary = category.details.querySelector("summary");
+      summary.addEventListener("pointerenter", fetchSoon);
+      summary.addEventListener("focus", fetchSoon);
     });
+    box.addEventListener("pointerenter", fetchSoon);
+    box.addEventListener("focusin", fetchSoon);
 
-    function open(category) {
-      category.show();
-      category.details.open = true;
+    function filtering() {
+      return input.value.trim() !== "" || differs.checked;
     }
 
     function filter() {
       var query = input.value.trim().toLowerCase();
       var onlyDiffers = differs.checked;
-      var filtering = query !== "" || onlyDiffers;
-      if (filtering && before === null) {
+      var active = filtering();
+      if (active && before === null) {
         before = categories.map(function (category) { return category.details.open; });
       }
       var shown = 0;
       var total = 0;
       categories.forEach(function (category, i) {
-        category.read();
         var left = 0;
         category.rows.forEach(function (entry) {
           var keep = (query === "" || entry.text.indexOf(query) !== -1) && (!onlyDiffers || entry.differs);
@@ -138,7 +231,7 @@
         });
         total += category.rows.length;
         shown += left;
-        var hide = filtering && left === 0;
+        var hide = active && left === 0;
         category.details.hidden = hide;
         if (category.heading) {
           category.heading.hidden = hide;
@@ -146,17 +239,17 @@
         tocEntries(category.heading).forEach(function (entry) {
           entry.hidden = hide;
         });
-        if (filtering && left > 0) {
+        if (active && left > 0) {
           open(category);
-        } else if (!filtering && before !== null) {
+        } else if (!active && before !== null) {
           category.details.open = before[i];
         }
       });
-      if (!filtering) {
+      if (!active) {
         before = null;
       }
       var typed = input.value.trim();
-      if (!filtering) {
+      if (!active) {
         status.textContent = "";
       } else if (shown === 0) {
         status.textContent = onlyDiffers
@@ -167,48 +260,72 @@
       }
     }
 
+    /* Filter now, or once the tables have arrived (saying so meanwhile). */
+    function filterWhenReady() {
+      if (!ready && filtering()) {
+        status.textContent = "Loading the tables\u2026";
+      }
+      withTables(filter, function (error) {
+        status.textContent = "";
+        unavailable(error).forEach(function (node) { status.append(node); });
+      });
+    }
+
     function clearFilter() {
       input.value = "";
       differs.checked = false;
       filter();
     }
 
-    /* Show the element with this id: clear a filter that hides it, open the table that holds it (making the table
-       first if it is not on the page yet), and scroll to it. */
+    /* Show the element with this id: clear a filter that hides it, open the table that holds it (putting the table
+       on the page first if it is not there yet), and scroll to it. */
     function reveal(id) {
-      var target = document.getElementById(id);
-      if (!target) {
-        var holder = categories.filter(function (category) {
-          var noscript = category.details.querySelector("noscript");
-          return noscript && noscript.textContent.indexOf('id="' + id + '"') !== -1;
-        })[0];
-        if (!holder) {
-          return false;
+      var present = document.getElementById(id);
+      if (present && !present.closest("details.cheat-sheet-category") && !isHeading(present)) {
+        if (present.closest("[hidden]") && filtering()) {
+          clearFilter();
+          present.scrollIntoView();
         }
-        open(holder);
-        target = document.getElementById(id);
+        return; // a part of the page outside the tables: the tables page is not needed
       }
-      if (!target) {
-        return false;
-      }
-      if (target.closest("[hidden]") && (input.value !== "" || differs.checked)) {
-        clearFilter();
-      }
-      var details = target.closest("details.cheat-sheet-category");
-      var category = categories.filter(function (c) { return c.details === details || c.heading === target; })[0];
-      if (category) {
-        open(category);
-      }
-      target.scrollIntoView();
-      return true;
+      withTables(function () {
+        var target = document.getElementById(id);
+        if (!target) {
+          var holder = categories.filter(function (category) { return category.holds(id); })[0];
+          if (!holder) {
+            return;
+          }
+          open(holder);
+          target = document.getElementById(id);
+        }
+        if (target.closest("[hidden]") && filtering()) {
+          clearFilter();
+        }
+        var details = target.closest("details.cheat-sheet-category");
+        var category = categories.filter(function (c) { return c.details === details || c.heading === target; })[0];
+        if (category) {
+          open(category);
+        }
+        target.scrollIntoView();
+      });
     }
 
-    input.addEventListener("input", filter);
-    differs.addEventListener("change", filter);
+    function isHeading(element) {
+      return categories.some(function (category) { return category.heading === element; });
+    }
+
+    /* Whether this page, or a table not on it yet, has an element with this id. */
+    function known(id) {
+      return document.getElementById(id) !== null || !ready ||
+        categories.some(function (category) { return category.holds(id); });
+    }
+
+    input.addEventListener("input", filterWhenReady);
+    differs.addEventListener("change", filterWhenReady);
     input.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && input.value !== "") {
         input.value = "";
-        filter();
+        filterWhenReady();
       }
     });
     openAll.addEventListener("click", function () {
@@ -230,12 +347,11 @@
       }
       var id = decodeURIComponent(link.getAttribute("href").slice(1));
       var target = document.getElementById(id);
-      if (id && (!target || target.closest("[hidden]") || target.closest("details:not([open])") ||
-                 categories.some(function (c) { return c.heading === target; }))) {
-        if (reveal(id)) {
-          event.preventDefault();
-          history.pushState(null, "", "#" + encodeURIComponent(id));
-        }
+      if (id && known(id) && (!target || target.closest("[hidden]") || target.closest("details:not([open])") ||
+                              isHeading(target))) {
+        event.preventDefault();
+        history.pushState(null, "", "#" + encodeURIComponent(id));
+        reveal(id);
       }
     });
     window.addEventListener("hashchange", function () {
@@ -247,8 +363,8 @@
     if (location.hash.length > 1) {
       reveal(decodeURIComponent(location.hash.slice(1))); // the page was opened at a row or a table
     }
-    if (input.value !== "" || differs.checked) {
-      filter(); // the browser may restore the text or the tick on a return to the page
+    if (filtering()) {
+      filterWhenReady(); // the browser may restore the text or the tick on a return to the page
     }
   }
 
