@@ -39,7 +39,7 @@ STYLE = (
     ".md-typeset .cheat-sheet-differs { font-size: 0.85em; font-weight: 700; } "
     ".md-typeset details.cheat-sheet-category { margin-top: 0.4em; }</style>"
 )
-# The tables page's link to its table, written on the tables page around each table: the script finds the table by it.
+# The attributes of the <div> around each table on the tables page: the script finds a table by its key.
 SOURCE = 'class="cheat-sheet-table" data-table="{key}"'
 
 # The filter box above the tables: docs/assets/javascripts/cheat-sheet-filter.js (SCRIPT: on this page only)
