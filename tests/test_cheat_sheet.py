@@ -114,7 +114,7 @@ def test_the_cheat_sheet_holds_a_closed_block_per_table_and_the_tables_page_hold
         block = rf'\n### {re.escape(category)}\n\n(?:.+\n\n)?<details class="cheat-sheet-category[^"]*" data-table="{key}">'
         assert re.search(block, rendered), f"{category}: no closed block under its heading on the cheat sheet"
         assert f"\n### {category}\n" in tables
-        assert f'href="{render.tables_url()}#{key}"' in rendered
+        assert f'href="{render.TABLES_URL}#{key}"' in rendered
         assert render.SOURCE.format(key=key) in tables
     rows = len(ROWS) + sum(len(row.differs_when) for row in ROWS)
     assert len(re.findall(r"<tr>\n<td>", markdown.markdown(tables, extensions=["tables", "md_in_html"]))) == rows

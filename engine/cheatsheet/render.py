@@ -17,6 +17,7 @@ links to its table on the tables page.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import re
@@ -29,6 +30,7 @@ from . import data
 PLACEHOLDER = "<!-- cheat-sheet-table -->"
 PAGE = "cheat-sheet.md"
 TABLES_PAGE = "cheat-sheet-tables.md"  # next to PAGE, so that the tables' relative links work from both pages
+TABLES_URL = f"../{TABLES_PAGE.removesuffix('.md')}/"  # the tables page as the cheat sheet (cheat-sheet/index.html) links it
 TABLES_TITLE = "Cheat sheet: every table"
 NO_SCRIPTS = "Tables open here only with scripts; this one is on"  # a closed block's words without scripts, and a link
 DIFFERENCES = "Known differences"  # the heading of the table of known differences, after the categories
@@ -133,20 +135,22 @@ def _built_link(match: re.Match) -> str:
 
 @dataclass(frozen=True)
 class Table:
-    """One table as both pages show it: under its heading, after its introduction (the known differences' tally)."""
+    """One table as both pages show it: under its heading, after its introduction (the known differences' tally).
+    Its HTML is made when first asked for: the cheat sheet's closed blocks need only the summary."""
 
     heading: str  # a category, or DIFFERENCES
     summary: str  # what the closed block on the cheat sheet says it holds: "12 rows, 2 with a known difference"
-    html: str  # the <table>, its links to other pages written as the built site has them; "" for no rows
+    lines: tuple[str, ...]  # the table in Markdown, a line each, header included; () for no rows
     intro: str = ""
 
     @property
     def key(self) -> str:
         return slug(self.heading)
 
-
-def _html(table: list[str]) -> str:
-    return PAGE_LINK.sub(_built_link, markdown.markdown("\n".join(table), extensions=["tables"]))
+    @functools.cached_property
+    def html(self) -> str:
+        """The <table>, its links to other pages written as the built site has them."""
+        return PAGE_LINK.sub(_built_link, markdown.markdown("\n".join(self.lines), extensions=["tables"]))
 
 
 def _count(n: int, thing: str) -> str:
@@ -164,7 +168,7 @@ def category_tables(sheet: data.Sheet) -> list[Table]:
             table.append("| " + " | ".join(cells) + " |")
         differing = sum(bool(r.differs_when) for r in rows)
         summary = _count(len(rows), "row") + (f", {differing} with a known difference" if differing else "")
-        tables.append(Table(category, summary, _html(table)))
+        tables.append(Table(category, summary, tuple(table)))
     return tables
 
 
@@ -239,11 +243,11 @@ def differences_table(sheet: data.Sheet) -> Table:
              f"{differing} {'has' if differing == 1 else 'have'} known differences, {len(found)} in all.")
     summary = (f"{_count(len(found), 'known difference')}: the smallest input found for each, and what each "
                "framework gives there")
-    return Table(DIFFERENCES, summary, _html(table) if found else "", tally)
+    return Table(DIFFERENCES, summary, tuple(table) if found else (), tally)
 
 
 def _section(table: Table, body: str) -> list[str]:
-    return [f"### {table.heading}", "", *([table.intro, ""] if table.intro else []), *([body, ""] if table.html else [])]
+    return [f"### {table.heading}", "", *([table.intro, ""] if table.intro else []), *([body, ""] if table.lines else [])]
 
 
 def _sources(tables: list[Table]) -> str:
@@ -264,11 +268,6 @@ def render_differences(sheet: data.Sheet | None = None) -> str:
     return _sources([differences_table(sheet or data.load())])
 
 
-def tables_url() -> str:
-    """The tables page as a link from the cheat sheet (cheat-sheet/index.html), as the built site has it."""
-    return f"../{TABLES_PAGE.removesuffix('.md')}/"
-
-
 def render_blocks(sheet: data.Sheet | None = None) -> str:
     """The cheat sheet's part: each table's heading with a closed block that says how many rows it holds, which the
     script fills from the tables page, and which without scripts links to the table there."""
@@ -276,7 +275,7 @@ def render_blocks(sheet: data.Sheet | None = None) -> str:
     out = []
     for table in [*category_tables(sheet), differences_table(sheet)]:
         extra = " cheat-sheet-differences" if table.heading == DIFFERENCES else ""
-        link = f'<a href="{tables_url()}#{table.key}">the page of every table</a>'
+        link = f'<a href="{TABLES_URL}#{table.key}">the page of every table</a>'
         out += _section(table, f'<details class="cheat-sheet-category{extra}" data-table="{table.key}">\n'
                                f"<summary>{table.summary}</summary>\n"
                                f"<noscript><p>{NO_SCRIPTS} {link}.</p></noscript>\n</details>")
@@ -303,5 +302,5 @@ def fill_page(page: str, sheet: data.Sheet | None = None) -> str:
     the rows as their files are now."""
     if PLACEHOLDER not in page:
         raise ValueError(f"{PAGE} has lost its placeholder line {PLACEHOLDER}")
-    page_top = STYLE + "\n" + FILTER_STYLE + "\n" + SCRIPT + "\n\n" + FILTER_BOX.format(tables=tables_url()) + "\n\n"
+    page_top = STYLE + "\n" + FILTER_STYLE + "\n" + SCRIPT + "\n\n" + FILTER_BOX.format(tables=TABLES_URL) + "\n\n"
     return page.replace(PLACEHOLDER, page_top + render_blocks(sheet), 1)

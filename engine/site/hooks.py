@@ -27,6 +27,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from engine import accounting
 from engine.benchmark import render as benchmark
+from engine.cheatsheet import data as cheat_sheet_rows
 from engine.cheatsheet import render as cheat_sheet
 from engine.page.model import read_page
 from engine.settings import PROGRAM_ENVIRONMENT
@@ -38,6 +39,7 @@ _pages = {}  # src_uri -> Page, for on_page_markdown
 _started = [0.0]  # when this build began, to count the notebooks it executed
 _notebook_pages: set[str] = set()  # URLs of the pages made from notebooks, for the search index
 _reports: list = []  # the committed versions-matrix reports, read once per build, for every page's box
+_sheet: list = []  # the cheat sheet's rows, read once per build (on_files), for the cheat sheet and its tables page
 
 
 def on_startup(command, dirty):
@@ -73,8 +75,9 @@ def on_files(files, config):
             for suffix, content in ((".ipynb", downloads.notebook_json(nb)), (".py", downloads.script(nb))):
                 name = downloads.file_name(page, framework, suffix)
                 files.append(File.generated(config, f"{DOWNLOADS}/{name}", content=content))
-    if files.get_file_from_path(cheat_sheet.PAGE) is not None:  # reads the rows' files as they are now
-        files.append(File.generated(config, cheat_sheet.TABLES_PAGE, content=cheat_sheet.tables_page(),
+    if files.get_file_from_path(cheat_sheet.PAGE) is not None:
+        _sheet[:] = [cheat_sheet_rows.load()]  # the rows' files as they are now, for both pages of this build
+        files.append(File.generated(config, cheat_sheet.TABLES_PAGE, content=cheat_sheet.tables_page(_sheet[0]),
                                     inclusion=InclusionLevel.NOT_IN_NAV))
     if files.get_file_from_path(benchmark.PAGE) is not None:
         for uri, content in benchmark.plot_files().items():
@@ -84,7 +87,7 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     if page.file.src_uri == cheat_sheet.PAGE:
-        markdown = cheat_sheet.fill_page(markdown)  # reads the rows' files as they are now
+        markdown = cheat_sheet.fill_page(markdown, _sheet[0])
     if page.file.src_uri == matrix.PAGE:
         markdown = matrix.fill_page(markdown, _reports)
     if page.file.src_uri == benchmark.PAGE:
